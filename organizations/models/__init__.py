@@ -1,0 +1,30 @@
+from organizations.models.areas import Area, AreaLevel
+from organizations.models.audit import AuditAction, AuditEntry
+from organizations.models.directory import (
+    Coverage,
+    EightHavesCheck,
+    Enterprise,
+    Ownership,
+    Park,
+    Sector,
+    Union,
+    UnionKind,
+)
+from organizations.models.users import Role, User
+
+__all__ = [
+    "Area",
+    "AreaLevel",
+    "AuditAction",
+    "AuditEntry",
+    "Coverage",
+    "EightHavesCheck",
+    "Enterprise",
+    "Ownership",
+    "Park",
+    "Role",
+    "Sector",
+    "Union",
+    "UnionKind",
+    "User",
+]

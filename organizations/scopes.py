@@ -1,0 +1,137 @@
+"""The one scoping mechanism: which rows may this user touch?
+
+A Scope is the part of the drive a user works in: an area subtree (selected by
+its code prefix, see organizations.divisions), the non-public enterprise
+federation's affiliates, or one union. Every scoped model's QuerySet derives
+from ScopedQuerySet and declares how its rows relate to each kind of scope;
+views, exports, imports, API endpoints and tasks all ask
+`Model.objects.visible_to(user)` (or `.in_scope(scope)`), and
+`get_in_scope_or_404` answers 404 for anything outside. No view filters by
+area on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from organizations.models import User
+
+FEDERATION_KEY = "federation"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "area", "federation", "union" or "nothing"
+    prefix: str = ""  # the area subtree; "" is the whole region
+    union_id: int | None = None
+
+    @classmethod
+    def region(cls) -> Scope:
+        return cls("area", "")
+
+    @classmethod
+    def of_area(cls, area) -> Scope:
+        return cls("area", area.prefix)
+
+    @classmethod
+    def federation(cls) -> Scope:
+        return cls("federation")
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        return cls("nothing")
+
+    @classmethod
+    def for_user(cls, user: User) -> Scope:
+        from organizations.models import Role
+
+        if not user.is_authenticated or not user.is_active:
+            return cls.nothing()
+        if user.is_hq:
+            return cls.region()
+        if user.role in (Role.COUNTY, Role.PREFECTURE) and user.area_id:
+            return cls.of_area(user.area)
+        if user.role == Role.FEDERATION:
+            return cls.federation()
+        if user.role == Role.UNION and user.union_id:
+            return cls("union", user.union.area.prefix, user.union_id)
+        return cls.nothing()
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind == "area" and self.prefix == ""
+
+    @property
+    def key(self) -> str:
+        """The scope's name in URLs, snapshots and the API: an area code prefix or 'federation'."""
+        return FEDERATION_KEY if self.kind == "federation" else self.prefix
+
+    def contains_code(self, code: str) -> bool:
+        """May an object placed in area `code` belong to this scope?
+
+        Federation staff work anywhere in the region (their rows are marked as
+        affiliates instead); union staff only within their union's area.
+        """
+        if self.kind == "federation":
+            return True
+        if self.kind == "nothing":
+            return False
+        return code.startswith(self.prefix)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Subclasses name the lookups that place a row in each kind of scope.
+
+    area_lookup: a field holding the row's area code (compared by prefix).
+    federation_lookup: a boolean lookup marking federation affiliates; None
+        means federation staff see the whole region's rows of this kind
+        (reference data such as areas and parks).
+    union_lookup: the lookup holding the union a row belongs to; None means
+        union staff see rows by their union's area instead.
+    """
+
+    area_lookup: str | None = None
+    federation_lookup: str | None = None
+    union_lookup: str | None = None
+
+    # True when area_lookup/federation_lookup cross a to-many relation, so a
+    # row could match several times.
+    scope_spans_many = False
+
+    def in_scope(self, scope: Scope) -> ScopedQuerySet:
+        if scope.kind == "nothing":
+            return self.none()
+        if scope.kind == "federation":
+            if self.federation_lookup is None:
+                return self.all()
+            return self._filter_scoped(Q(**{self.federation_lookup: True}), self.scope_spans_many)
+        if scope.kind == "union" and self.union_lookup is not None:
+            return self._filter_scoped(Q(**{self.union_lookup: scope.union_id}), spans_many=True)
+        if scope.prefix == "":
+            return self.all()
+        return self._filter_scoped(
+            Q(**{f"{self.area_lookup}__startswith": scope.prefix}), self.scope_spans_many
+        )
+
+    def _filter_scoped(self, condition: Q, spans_many: bool) -> ScopedQuerySet:
+        if not spans_many:
+            return self.filter(condition)
+        # A subquery keeps each row once when the lookup spans a to-many relation.
+        return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
+
+    def visible_to(self, user: User) -> ScopedQuerySet:
+        return self.in_scope(Scope.for_user(user))
+
+
+def get_in_scope_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
+    """Fetch one object through the user's scope; outside it is simply not found."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
