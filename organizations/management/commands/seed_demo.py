@@ -18,7 +18,7 @@ from organizations.models import Area, Role, Union, User
 from organizations.services.divisions import BUNDLED_DIVISIONS, load_divisions
 
 SEEDERS = ["organizations.demo"]
-DEMO_PASSWORD = "Demo-2015-drive"
+DEMO_PASSWORD = "Demo-2015-drive"  # noqa: S105 - printed for the demo, not a secret
 
 
 @dataclass
@@ -86,6 +86,6 @@ class Command(BaseCommand):
             user.save()
 
     def _print_credentials(self) -> None:
-        self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).order_by("pk"):
             self.stdout.write(f"  {user.username:<11} {user.role_label} · {user.place_label}")
