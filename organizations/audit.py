@@ -6,7 +6,6 @@ dictionary. Values that look like an ID number or phone are masked here, so
 no full personal number can reach the trail whatever a caller passes.
 """
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,21 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from organizations.models.audit import AuditAction, AuditEntry
-
-_ID_LIKE = re.compile(r"\b(\d{4})\d{10}(\d{3}[\dXx])\b")
-_PHONE_LIKE = re.compile(r"\b(1\d{2})\d{4}(\d{4})\b")
-
-
-def scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return _PHONE_LIKE.sub(r"\1****\2", _ID_LIKE.sub(r"\1**********\2", value))
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [scrub(v) for v in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return scrub(str(value))
+from organizations.security.masking import scrub, scrub_text
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -53,4 +38,4 @@ def record(*, user, action: str, obj: models.Model | None = None, changes: dict 
     return entry
 
 
-__all__ = ["AuditAction", "diff", "record", "scrub", "snapshot"]
+__all__ = ["AuditAction", "diff", "record", "scrub", "scrub_text", "snapshot"]
