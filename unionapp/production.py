@@ -18,6 +18,11 @@ if len(SECRET_KEY) < 50:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names")
 
+# HQ accounts see the whole region's personal data: a password alone is not enough.
+OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", True)
+# One reverse proxy terminates TLS and appends the client address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -20,6 +20,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/", include("organizations.accounts.urls")),
+    path("audit/", include("organizations.audit_views")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("areas/", include("organizations.urls")),
     path("admin/", admin.site.urls),
