@@ -160,3 +160,12 @@ def _eager_celery_by_default(settings):
 
     app.conf.task_always_eager = True
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login throttling counts failures in the cache (Redis under make test); each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
