@@ -16,12 +16,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
+from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organizations.security.second_factor import HAS_DEVICE_KEY
@@ -30,6 +31,7 @@ logger = logging.getLogger("organizations.security")
 
 DEVICE_NAME = "authenticator"
 WRONG_CODE = _("验证码不正确或已过期，请输入手机上显示的最新 6 位数字。")
+TOO_MANY = _("验证码错误次数过多，请等待几秒后再输入最新的验证码。")
 
 
 class TokenForm(forms.Form):
@@ -59,6 +61,18 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _check_code(devices, token: str):
+    """(the device that accepts token, None) or (None, why not). Wrong codes slow down further tries."""
+    allowed = [device for device in devices if device.verify_is_allowed()[0]]
+    if not allowed:
+        return None, TOO_MANY
+    with transaction.atomic():
+        for device in allowed:
+            if device.verify_token(token):
+                return device, None
+    return None, WRONG_CODE
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -70,7 +84,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        accepted, error = _check_code([device], form.cleaned_data["token"])
+        if accepted is not None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
@@ -78,7 +93,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             logger.info("second factor set up: username=%s", user.get_username())
             messages.success(request, _("两步验证已启用。以后每次登录都需要输入手机上的验证码。"))
             return redirect(next_url)
-        form.add_error("token", WRONG_CODE)
+        form.add_error("token", error)
     context = {
         "form": form,
         "next": next_url,
@@ -99,10 +114,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = django_otp.match_token(user, form.cleaned_data["token"])
-        if device is not None:
-            django_otp.login(request, device)
+        devices = list(devices_for_user(user, confirmed=True))
+        accepted, error = _check_code(devices, form.cleaned_data["token"])
+        if accepted is not None:
+            django_otp.login(request, accepted)
             return redirect(next_url)
         logger.warning("second factor failed: username=%s", user.get_username())
-        form.add_error("token", WRONG_CODE)
+        form.add_error("token", error)
     return render(request, "registration/otp_verify.html", {"form": form, "next": next_url})
