@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unionapp
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint check browser bench clean
+.PHONY: run test lint check audit browser bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=unionapp.production DEBUG=0 ALLOWED_HOSTS=drive.example.org \
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in pinned dependencies (pip-audit); prints a notice where PyPI is unreachable.
+audit: $(VENV)/.installed
+	.ci/dependency-audit
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
