@@ -76,6 +76,8 @@ def parse_rows(table: Table, fields: list[Field]) -> Parsed:
     total = 0
     for number, cells in table.rows:
         total += 1
+        if len(errors) >= MAX_ERRORS:
+            continue  # the file is refused anyway: count the remaining rows without parsing them
         values: dict[str, Any] = {}
         ok = True
         for f in fields:

@@ -2,17 +2,27 @@
 
 The type is decided by the file's bytes, never its name. An .xlsx is a zip:
 its central directory is checked (entry count, declared uncompressed size,
-compression ratio) before anything is decompressed, then python-calamine
-parses it (Rust; it does not expand XML entities). A .csv is decoded as UTF-8
-(with or without BOM) or, failing that, GB18030, as Chinese Excel saves it.
+compression ratio), then every XML part is decompressed once, in chunks,
+before python-calamine parses the workbook. That pass refuses a DTD (the way
+in for entity bombs: only expat with every declaration refused reads the
+prolog, as defusedxml would), a part whose real size differs from the declared
+one (zipfile checks the size and CRC), and a sheet whose furthest cell lies so
+far away that calamine, which holds a sheet as a dense grid, would need
+gigabytes. Calamine itself never expands entities.
+A .csv is decoded as UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
+"Unicode text") or, failing those, GB18030, as Chinese Excel saves it.
+Invisible control characters are removed from every cell.
 """
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+from xml.parsers import expat
 
 from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
@@ -20,6 +30,27 @@ from python_calamine import CalamineError, CalamineWorkbook
 MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+MAX_ROWS = 200_000
+MAX_COLUMNS = 300
+# Calamine keeps a sheet as a grid of (rows × columns) cells of 32 bytes.
+MAX_GRID_CELLS = 4_000_000
+
+# Leading bytes of files people upload by mistake, and what to tell them.
+_NOT_A_TABLE = "这不是表格文件（{kind}），请上传 .xlsx 或 .csv。"
+_SIGNATURES = [
+    (b"%PDF", "PDF 文档"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"MZ", "Windows 程序"),
+    (b"\x7fELF", "程序文件"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+]
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 
 
 class SpreadsheetError(Exception):
@@ -47,29 +78,173 @@ def read_table(file: IO[bytes], *, max_bytes: int | None = None) -> Table:
     file.seek(0)
     if head.startswith(b"PK\x03\x04"):
         return _read_xlsx(file)
+    if head.startswith(b"PK"):
+        raise SpreadsheetError("文件已损坏，不是有效的 .xlsx 文件。")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetError("这是旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 后再上传。")
-    if head.startswith(b"%PDF") or head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8"):
-        raise SpreadsheetError("这不是表格文件，请上传 .xlsx 或 .csv。")
+        raise SpreadsheetError(
+            "这是旧版 .xls 文件或设置了打开密码的工作簿，请在 Excel 中取消密码并“另存为” .xlsx 后再上传。"
+        )
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            raise SpreadsheetError(_NOT_A_TABLE.format(kind=kind))
     return _read_csv(file.read())
+
+
+# .xlsx
 
 
 def _check_zip(file: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile:
-        raise SpreadsheetError("文件已损坏，不是有效的 .xlsx 文件。") from None
+            _check_entries(entries)
+            for entry in entries:
+                if entry.filename.endswith((".xml", ".rels")):
+                    _inspect_part(archive, entry)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
+        raise SpreadsheetError("文件已损坏或不完整，不是有效的 .xlsx 文件。") from None
+    file.seek(0)
+
+
+def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     if len(entries) > MAX_ZIP_ENTRIES:
         raise SpreadsheetError("文件结构异常（包含的部件过多），已拒绝。")
     declared = sum(entry.file_size for entry in entries)
     compressed = sum(entry.compress_size for entry in entries) or 1
     if declared > MAX_UNCOMPRESSED_BYTES or declared / compressed > MAX_COMPRESSION_RATIO:
         raise SpreadsheetError("文件解压后体积异常（疑似压缩炸弹），已拒绝。")
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise SpreadsheetError("文件已加密，请在 Excel 中取消密码后再上传。")
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         raise SpreadsheetError("这不是 Excel 工作簿（.xlsx），请上传 .xlsx 或 .csv。")
-    file.seek(0)
+
+
+def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Decompress one XML part (zipfile holds it to its declared size and CRC),
+    refuse a DTD in its prolog and, for a worksheet, find its furthest cell."""
+    prolog = _Prolog()
+    grid = _Grid() if entry.filename.startswith("xl/worksheets/") else None
+    carry = b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            if not prolog.done:
+                prolog.feed(chunk)
+            if grid is not None:
+                carry = grid.feed(carry + chunk)
+    if grid is not None:
+        grid.check()
+
+
+class _RootReached(Exception):
+    pass
+
+
+class _Prolog:
+    """Parses a part up to its root element: a DOCTYPE can only appear before it.
+
+    A DTD is how entity bombs (billion laughs) and external entities get in;
+    no part of a real workbook has one.
+    """
+
+    def __init__(self):
+        self.done = False
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._refuse
+        self.parser.EntityDeclHandler = self._refuse
+        self.parser.StartElementHandler = self._root
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.parser.CurrentByteIndex and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise SpreadsheetError("文件结构异常（内部 XML 不是 UTF-8 编码），已拒绝。")
+        try:
+            self.parser.Parse(chunk, False)
+        except _RootReached:
+            self.done = True
+        except expat.ExpatError:
+            raise SpreadsheetError("文件已损坏（内部 XML 格式错误），不是有效的 .xlsx 文件。") from None
+
+    def _refuse(self, *args) -> None:
+        raise SpreadsheetError("文件包含不允许的 XML 声明（DTD 或实体，疑似恶意文件），已拒绝。")
+
+    def _root(self, *args) -> None:
+        raise _RootReached
+
+
+# <row …> and <c …> tags of a worksheet, and the r="…" attribute in them.
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_WITH_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3})(\d{1,7})["']""")
+_REF_ATTRIBUTE = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
+_MAX_TAG_BYTES = 1 << 20
+
+
+class _Grid:
+    """The furthest cell of a worksheet, placed as calamine places it: by its
+    r attribute, or after the previous cell of its row when it has none.
+    Empty styled cells count too: refusing a rare odd file beats a crash."""
+
+    def __init__(self):
+        self.row = self.column = 0
+        self.max_row = self.max_column = 0
+
+    def feed(self, data: bytes) -> bytes:
+        """Scan the complete tags in data; return the unfinished tail for the next chunk."""
+        cut = data.rfind(b"<")
+        if cut == -1 or data.find(b">", cut) != -1:
+            body, tail = data, b""
+        else:
+            body, tail = data[:cut], data[cut:]
+        if len(tail) > _MAX_TAG_BYTES:
+            raise SpreadsheetError("文件结构异常（单元格标记过长），已拒绝。")
+        refs = _CELL_WITH_REF.findall(body)
+        if len(refs) == len(_CELL_TAG.findall(body)):
+            self._see_refs(refs)  # every cell says where it is (Excel, openpyxl): no need to walk rows
+        else:
+            self._walk(body)
+        return tail
+
+    def _see_refs(self, refs: list[tuple[bytes, bytes]]) -> None:
+        if not refs:
+            return
+        letters = max((r[0] for r in refs), key=lambda c: (len(c), c)).decode()
+        self.max_row = max(self.max_row, max(int(r[1]) for r in refs))
+        self.max_column = max(self.max_column, _position(f"{letters}1", 0, 0)[1])
+        self.row, self.column = _position((refs[-1][0] + refs[-1][1]).decode(), 0, 0)
+
+    def _walk(self, body: bytes) -> None:
+        for match in _SHEET_TAG.finditer(body):
+            name, attributes = match.groups()
+            ref = _REF_ATTRIBUTE.search(attributes)
+            ref = ref.group(1).decode("ascii", "replace") if ref else ""
+            if name == b"row":
+                self.row = int(ref) if ref.isdigit() else self.row + 1
+                self.column = 0
+                continue
+            self.row, self.column = _position(ref, self.row, self.column + 1)
+            self.max_row = max(self.max_row, self.row)
+            self.max_column = max(self.max_column, self.column)
+
+    def check(self) -> None:
+        if self.max_row > MAX_ROWS + 1 or self.max_column > MAX_COLUMNS:
+            raise SpreadsheetError(
+                f"工作表范围过大（最远的单元格在第{self.max_row}行第{self.max_column}列），"
+                f"上限为 {MAX_ROWS} 行、{MAX_COLUMNS} 列。请删除多余的行列或拆分文件后再上传。"
+            )
+        if self.max_row * self.max_column > MAX_GRID_CELLS:
+            raise SpreadsheetError(
+                f"工作表过大（{self.max_row} 行 × {self.max_column} 列），请删除多余的列或拆分文件后再上传。"
+            )
+
+
+def _position(ref: str, row: int, column: int) -> tuple[int, int]:
+    match = _CELL_REF.match(ref)
+    if not match:
+        return row, column
+    number = 0
+    for letter in match.group(1):
+        number = number * 26 + ord(letter) - 64
+    return int(match.group(2)), number
 
 
 def _read_xlsx(file: IO[bytes]) -> Table:
@@ -79,16 +254,27 @@ def _read_xlsx(file: IO[bytes]) -> Table:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
         headers = next(rows, None)
-    except CalamineError as error:
+    except (CalamineError, ValueError, IndexError) as error:
         raise SpreadsheetError(f"无法读取该 .xlsx 文件：{error}") from None
     if headers is None:
         raise SpreadsheetError("第一个工作表是空的。")
     return Table([cell_text(h) for h in headers], _numbered(rows))
 
 
+# .csv
+
+
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise SpreadsheetError("这不是文本表格（含有二进制内容），请上传 .xlsx 或 .csv。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SpreadsheetError("文件编码损坏（UTF-16），请重新保存为 UTF-8 的 CSV 或 .xlsx。") from None
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise SpreadsheetError(
+            f"第{line}行含有空字符（二进制内容），这不是文本表格或文件已损坏，请上传 .xlsx 或 .csv。"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -99,21 +285,43 @@ def _decode(data: bytes) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text = _decode(data)
+    if "\x00" in text:
+        raise SpreadsheetError("文件含有空字符（二进制内容），这不是文本表格或文件已损坏。")
+    if text.lstrip().startswith("<"):
+        raise SpreadsheetError("这是网页或 XML 文件，不是表格。请在 Excel 中“另存为” .xlsx 后再上传。")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    headers = next(reader, None)
+    try:
+        headers = next(reader, None)
+    except csv.Error as error:
+        raise SpreadsheetError(f"第1行无法解析：{error}") from None
     if headers is None:
         raise SpreadsheetError("文件是空的。")
-    return Table([h.strip() for h in headers], _numbered(reader))
+    return Table([_clean(h).strip() for h in headers], _numbered(reader))
 
 
 def _numbered(rows) -> Iterator[tuple[int, list[Any]]]:
-    for number, row in enumerate(rows, start=2):
-        if any(cell not in ("", None) for cell in row):
-            yield number, list(row)
+    number = 1
+    try:
+        for number, row in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:
+                raise SpreadsheetError(f"数据超过 {MAX_ROWS} 行，请拆分成多个文件上传。")
+            texts = "\n".join(cell for cell in row if isinstance(cell, str))
+            cells = [_clean(cell) for cell in row] if _CONTROL_CHARS.search(texts) else list(row)
+            if any(cell not in ("", None) for cell in cells):
+                yield number, cells
+    except (csv.Error, CalamineError) as error:
+        raise SpreadsheetError(f"第{number + 1}行无法解析：{error}") from None
+
+
+def _clean(value: Any) -> Any:
+    """Remove invisible control characters, which no field needs and exports cannot hold."""
+    if isinstance(value, str):
+        return _CONTROL_CHARS.sub("", value)
+    return value
 
 
 def cell_text(value: Any) -> str:
