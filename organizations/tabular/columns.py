@@ -20,11 +20,24 @@ from organizations.tabular.reading import SpreadsheetError, Table, cell_text
 MAX_ERRORS = 1000
 
 
+# Text that a spreadsheet would run as a formula if it were exported again
+# (= or @ first, or + / - before a letter or bracket). Free-text columns
+# refuse it; numbers such as "-5" and phones such as "+86…" are not caught.
+_FORMULA_LIKE = re.compile(r"^[=@]|^[+\-]\s*[A-Za-z_(]")
+
+
+def parse_text(value: Any) -> str:
+    text = cell_text(value)
+    if _FORMULA_LIKE.match(text):
+        raise ValueError(f"“{text[:20]}”以 = + - @ 开头，像是公式，请去掉开头的符号")
+    return text
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
     header: str
-    parse: Callable[[Any], Any] = cell_text
+    parse: Callable[[Any], Any] = parse_text
     required: bool = True
 
 
