@@ -212,6 +212,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # with a password alone.
 OTP_REQUIRED_FOR_HQ = env_bool("OTP_REQUIRED_FOR_HQ", False)
 OTP_TOTP_ISSUER = "西藏自治区总工会"
+# django-import-export lets anyone with admin access import unless told which
+# model permission it needs.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

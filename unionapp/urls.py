@@ -5,6 +5,9 @@ from django.urls import include, path
 from django.views.static import serve
 
 from organizations import accounts
+from organizations.security.admin_access import superusers_only
+
+admin.site.has_permission = superusers_only
 
 urlpatterns = [
     path("", accounts.home, name="home"),
