@@ -19,6 +19,7 @@ from django.db import transaction
 
 from organizations import audit
 from organizations.models import AuditAction
+from organizations.permissions import Perm, has_perm
 from organizations.scopes import Scope
 from organizations.tabular.columns import Field, Parsed, ParsedRow, RowError, parse_rows
 from organizations.tabular.reading import SpreadsheetError, read_table
@@ -74,6 +75,10 @@ class Importer(abc.ABC):
 
     def run(self, file: IO[bytes], *, dry_run: bool = False, progress=None) -> ImportResult:
         result = ImportResult(dry_run=dry_run)
+        # Every path (browser, command, job) runs this, so the role is checked here once more.
+        if not has_perm(self.user, Perm.IMPORT):
+            result.file_error = "该账号没有导入权限（只读账号不能导入）。"
+            return result
         try:
             parsed = parse_rows(read_table(file), self.fields)
         except SpreadsheetError as error:

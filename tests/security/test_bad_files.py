@@ -351,3 +351,11 @@ def test_a_sheet_whose_cells_omit_their_position_is_still_measured(importer):
     cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(400))
     workbook = xlsx_with_parts({"xl/worksheets/sheet1.xml": sheet_xml(HEADER_ROW + f"<row>{cells}</row>")})
     assert "工作表范围过大" in importer.run(io.BytesIO(workbook)).file_error
+
+
+@pytest.mark.parametrize("persona", ["hq_viewer"])
+def test_a_read_only_account_cannot_import_by_any_path(persona, request):
+    user = request.getfixturevalue(persona)
+    result = RosterImporter(user).run(io.BytesIO(csv_bytes([good_row()])))
+    assert result.file_error == "该账号没有导入权限（只读账号不能导入）。"
+    assert not Enterprise.objects.exists()
