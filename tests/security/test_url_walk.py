@@ -1,0 +1,178 @@
+"""Walk every URL pattern and API endpoint for every role, in scope and out of it.
+
+For each persona, every named route is requested with records from each side
+of the scope lines (tests/security/walk.py): anonymous users are sent to log
+in (the API answers 401/403); a record outside the persona's scope answers
+404 (or 403 when the role may not use the page at all); no page, export or
+API answer ever shows a record the persona may not see; nothing answers 500.
+Read-only and out-of-scope POSTs change nothing.
+"""
+
+import io
+import json
+
+import pytest
+from django.apps import apps
+from django.db.models import Max
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.security.walk import (
+    PERSONA_PREFIX,
+    PERSONAS,
+    SIDES,
+    build_world,
+    forbidden_texts,
+    may_see,
+    model_key,
+    routes,
+    url_kwargs,
+)
+
+ROUTES = routes()
+
+# Routes the walk does not request, and why.
+NOT_WALKED = {
+    "logout": "POST only; tests/organizations/test_accounts.py signs out",
+    "set_language": "POST only; tests/organizations/test_accounts.py switches language",
+}
+# Routes anyone may open without signing in.
+PUBLIC = {"login"}
+
+
+@pytest.fixture
+def world(county, other_county, prefecture, other_prefecture, federation, union_staff, hq, hq_viewer):
+    return build_world()
+
+
+def visible_model(key: str | None) -> str:
+    """The walk's records by the model whose scope rules decide who sees them."""
+    return {"membership": "member", "area": "park"}.get(key or "", key or "")
+
+
+def may_see_side(persona: str, key: str | None, side: str) -> bool:
+    if key == "area":
+        # Areas: federation staff and HQ see the region; others their own subtree.
+        if persona in ("hq", "hq_viewer", "federation"):
+            return True
+        if persona == "union_staff":
+            return SIDES[side] == "540102"
+        return SIDES[side].startswith(PERSONA_PREFIX[persona])
+    return may_see(persona, visible_model(key), side)
+
+
+def requests_for(route, world):
+    """(side or None, url) for each way the walk requests route."""
+    if route.name in NOT_WALKED:
+        return
+    if not route.params:
+        yield None, reverse(route.name)
+        return
+    for side in SIDES:
+        kwargs = url_kwargs(route, world, side)
+        if kwargs is not None:
+            yield side, reverse(route.name, kwargs=kwargs)
+
+
+def body_text(response) -> str:
+    """What the user would read: HTML, JSON, or the cells of a downloaded workbook or CSV."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in workbook
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value
+        )
+    if "json" in kind:
+        try:
+            return json.dumps(json.loads(content), ensure_ascii=False)
+        except ValueError:
+            pass
+    return content.decode("utf-8", errors="replace")
+
+
+def test_every_route_is_walked():
+    """A route the walk cannot fill with a record would go unchecked: map it in walk.py."""
+    unmapped = []
+    for route in ROUTES:
+        if route.params and route.name not in NOT_WALKED and model_key(route) is None:
+            unmapped.append(f"{route.name} ({route.route})")
+    assert unmapped == []
+
+
+def test_anonymous_users_are_sent_to_log_in(client, world):
+    problems = []
+    for route in ROUTES:
+        for _side, url in requests_for(route, world):
+            response = client.get(url)
+            if route.name in PUBLIC:
+                continue
+            if route.is_api:
+                if response.status_code not in (401, 403):
+                    problems.append(f"{url}: API answered {response.status_code} to an anonymous request")
+            elif response.status_code != 302 or not response["Location"].startswith(reverse("login")):
+                problems.append(f"{url}: answered {response.status_code} to an anonymous request")
+    assert problems == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_role_sees_only_its_scope(persona, request, world, client):
+    client.force_login(request.getfixturevalue(persona))
+    forbidden = forbidden_texts(persona)
+    problems = []
+    for route in ROUTES:
+        key = model_key(route)
+        for side, url in requests_for(route, world):
+            response = client.get(url)
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"{url}: {status}")
+                continue
+            out_of_scope = side is not None and not may_see_side(persona, key, side)
+            if out_of_scope and status not in (403, 404):
+                problems.append(f"{url}: another scope's record answered {status}, not 404")
+                continue
+            if status == 200:
+                text = body_text(response)
+                leaks = [name for name in forbidden if name in text]
+                if leaks:
+                    problems.append(f"{url}: shows {', '.join(leaks)}")
+    assert problems == [], "\n".join(problems)
+
+
+def fingerprint() -> dict[str, tuple]:
+    """Row counts and latest change of every table of ours: any write moves it."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in ("organizations", "members", "drives", "reports"):
+            continue
+        queryset = model._default_manager.all()
+        fields = {f.name for f in model._meta.concrete_fields}
+        latest = queryset.aggregate(latest=Max("updated_at"))["latest"] if "updated_at" in fields else None
+        versions = queryset.aggregate(v=Max("version"))["v"] if "version" in fields else None
+        state[model._meta.label] = (queryset.count(), latest, versions)
+    return state
+
+
+@pytest.mark.parametrize("persona,sides", [("hq_viewer", ("mine", "theirs")), ("county", ("theirs", "far"))])
+def test_posts_that_are_not_allowed_change_nothing(persona, sides, request, world):
+    """A read-only account posting anywhere, and a county clerk posting to another
+    county's records, are refused and leave every table as it was."""
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    before = fingerprint()
+    problems = []
+    for route in ROUTES:
+        for side, url in requests_for(route, world):
+            if route.params and side not in sides:
+                continue
+            response = client.post(url, {})
+            if response.status_code >= 500:
+                problems.append(f"POST {url}: {response.status_code}")
+    assert problems == [], "\n".join(problems)
+    assert fingerprint() == before

@@ -1,0 +1,213 @@
+"""The URL walk's map: every named URL pattern, and the objects to fill its arguments.
+
+`routes()` lists every named pattern from Django's resolver (namespaces
+joined, admin left to test_admin.py). `World` makes the same set of records
+on three sides of the scope lines, each carrying its own marker text:
+
+- "mine": Chengguan (540102), the `county` persona's county;
+- "theirs": Doilungdêqên (540103), the same prefecture, another county;
+- "far": Shigatse's Samzhubzê (540202), another prefecture.
+
+A page that shows a marker from a side the persona may not see has leaked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SIDES = {"mine": "540102", "fed": "540102", "theirs": "540103", "far": "540202"}
+MARKERS = {"mine": "城关标记", "fed": "联合会标记", "theirs": "堆龙标记", "far": "桑珠孜标记"}
+# The text each record carries, so a page that shows it can be caught.
+NAMES = {"park": "{}园区", "enterprise": "{}建筑有限公司", "union": "{}工会", "member": "{}会员"}
+PERSONA_PREFIX = {
+    "county": "540102",
+    "other_county": "540103",
+    "prefecture": "5401",
+    "other_prefecture": "5402",
+}
+PERSONAS = [
+    "county",
+    "other_county",
+    "prefecture",
+    "other_prefecture",
+    "federation",
+    "union_staff",
+    "hq",
+    "hq_viewer",
+]
+
+
+def may_see(persona: str, model: str, side: str) -> bool:
+    """DESIGN's scopes, restated for the walk's records."""
+    if persona in ("hq", "hq_viewer"):
+        return True
+    if persona in PERSONA_PREFIX:
+        return SIDES[side].startswith(PERSONA_PREFIX[persona])
+    if persona == "federation":  # affiliates anywhere; parks are reference data for everyone
+        return model == "park" or side == "fed"
+    if persona == "union_staff":  # its own union (not in the walk's world); parks of its county
+        return model == "park" and SIDES[side] == "540102"
+    raise ValueError(persona)
+
+
+def forbidden_texts(persona: str) -> list[str]:
+    return [
+        template.format(MARKERS[side])
+        for model, template in NAMES.items()
+        for side in SIDES
+        if not may_see(persona, model, side)
+    ]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str
+    params: tuple[str, ...]
+    callback: Any
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+
+def routes() -> list[Route]:
+    found: dict[tuple[str, tuple[str, ...]], Route] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                params = tuple(sorted(pattern.pattern.converters)) or tuple(
+                    sorted(re.compile(str(pattern.pattern)).groupindex)
+                )
+                if "format" in params:  # DRF's .json/.api suffix variants of the same view
+                    continue
+                found.setdefault(
+                    (name, params), Route(name, prefix + str(pattern.pattern), params, pattern.callback)
+                )
+
+    walk(get_resolver().url_patterns, "", "")
+    return sorted(found.values(), key=lambda r: (r.name, r.params))
+
+
+@dataclass
+class World:
+    """The records on each side, by model key ("enterprise", "union", ...)."""
+
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, key: str, side: str, obj: Any) -> None:
+        self.objects.setdefault(key, {})[side] = obj
+
+    def get(self, key: str, side: str) -> Any:
+        return self.objects.get(key, {}).get(side)
+
+
+def build_world() -> World:
+    from members.idnumber import make_id_number
+    from members.models import JoinChannel, Member, Membership
+    from organizations.models import Area
+    from tests.factories import EnterpriseFactory, ParkFactory, UnionFactory
+
+    world = World()
+    for index, (side, code) in enumerate(SIDES.items()):
+        marker = MARKERS[side]
+        affiliate = side == "fed"
+        area = Area.objects.get(code=code)
+        world.add("area", side, area)
+        park = ParkFactory(name=NAMES["park"].format(marker), area=area)
+        enterprise = EnterpriseFactory(
+            name=NAMES["enterprise"].format(marker), area=area, park=park, federation_affiliate=affiliate
+        )
+        union = UnionFactory(name=NAMES["union"].format(marker), area=area, federation_affiliate=affiliate)
+        member = Member(
+            name=NAMES["member"].format(marker),
+            birth_date=dt.date(1990, 1, 1 + index),
+            sex="M",
+            ethnicity="藏族",
+            is_migrant=True,
+        )
+        member.set_id_number(make_id_number(code, member.birth_date, 101 + 2 * index))
+        member.set_phone(f"1390000{index:04d}")
+        member.save()
+        membership = Membership.objects.create(
+            member=member,
+            union=union,
+            employer=enterprise,
+            joined_on=dt.date(2015, 3, 1),
+            channel=JoinChannel.SOURCE,
+        )
+        for key, obj in (
+            ("park", park),
+            ("enterprise", enterprise),
+            ("union", union),
+            ("member", member),
+            ("membership", membership),
+        ):
+            world.add(key, side, obj)
+    return world
+
+
+# url name fragment → model key, most specific first.
+MODEL_KEYS = [
+    ("audit", "enterprise"),  # an object's history: the walk uses the enterprise's
+    ("membership", "membership"),
+    ("transfer", "transfer"),
+    ("application", "application"),
+    ("member", "member"),
+    ("enterprise", "enterprise"),
+    ("eight", "area"),
+    ("township", "area"),
+    ("union", "union"),
+    ("park", "park"),
+    ("area", "area"),
+    ("acceptance", "acceptance"),
+    ("target", "target"),
+    ("inspection", "inspection"),
+    ("case", "case"),
+    ("report", "report"),
+    ("drive", "drive"),
+]
+
+
+def model_key(route: Route) -> str | None:
+    name = route.name.lower()
+    for fragment, key in MODEL_KEYS:
+        if fragment in name.rsplit(":", 1)[-1]:
+            return key
+    for fragment, key in MODEL_KEYS:
+        if fragment in name:
+            return key
+    return None
+
+
+def url_kwargs(route: Route, world: World, side: str) -> dict[str, Any] | None:
+    """Arguments for route from side's records, or None when the walk cannot fill them."""
+    if not route.params:
+        return {}
+    key = model_key(route)
+    obj = world.get(key, side) if key else None
+    if obj is None:
+        return None
+    kwargs = {}
+    for param in route.params:
+        if param == "label":
+            kwargs[param] = obj._meta.label_lower
+        elif hasattr(obj, param) and not callable(getattr(obj, param)):
+            kwargs[param] = getattr(obj, param)
+        elif param in ("pk", "id") or param.endswith(("_id", "_pk")):
+            kwargs[param] = obj.pk
+        else:
+            return None
+    return kwargs
