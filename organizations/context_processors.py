@@ -20,6 +20,7 @@ NAV_ITEMS = [
     ("drives:list", _("集中行动"), Perm.MANAGE_DRIVE),
     ("reports:inspection_list", _("调研督查"), Perm.VIEW),
     ("reports:case_list", _("典型案例"), Perm.VIEW),
+    ("audit:list", _("审计记录"), Perm.REVIEW_REPORTS),  # HQ staff only, as the audit pages require
 ]
 
 
