@@ -85,3 +85,8 @@ def test_the_list_is_paged_with_a_bounded_number_of_queries(
         response = client.get(reverse("audit:list"))
     assert response.status_code == 200
     assert "第 1 / 3 页" in response.content.decode()
+
+
+def test_hq_finds_the_audit_trail_in_the_menu(client_for, hq, county):
+    assert reverse("audit:list") in client_for(hq).get(reverse("areas:list")).content.decode()
+    assert reverse("audit:list") not in client_for(county).get(reverse("areas:list")).content.decode()
