@@ -15,6 +15,12 @@ router.register("unions", views.UnionViewSet, basename="union")
 router.register("members", views.MemberViewSet, basename="member")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[views.CanView]), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            authentication_classes=views.AUTHENTICATION, permission_classes=[views.CanView]
+        ),
+        name="schema",
+    ),
     *router.urls,
 ]

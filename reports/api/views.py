@@ -8,13 +8,16 @@ read-only, which is also all an HQ viewer may do.
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from rest_framework import authentication, permissions, viewsets
 
 from members.models import Member, Membership
 from organizations.models import Area, Enterprise, Union
 from organizations.permissions import Perm, has_perm
 from organizations.scopes import Scope
 from reports.api import serializers
+
+# Token first: a machine with a wrong token is told 401 with the scheme to use.
+AUTHENTICATION = [authentication.TokenAuthentication, authentication.SessionAuthentication]
 
 
 class CanView(permissions.BasePermission):
@@ -33,6 +36,7 @@ AREA_FILTER = OpenApiParameter(
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    authentication_classes = AUTHENTICATION
     permission_classes = [CanView]
     area_filtered = True
 
