@@ -27,6 +27,8 @@ urlpatterns = [
     path("audit/", include("organizations.audit_views")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("areas/", include("organizations.urls")),
+    path("directory/", include("organizations.directory_urls")),
+    path("dashboard/", include("reports.dashboards.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]
