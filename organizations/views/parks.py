@@ -1,0 +1,128 @@
+"""Parks and the townships' eight haves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organizations.forms import EightHavesForm, ParkForm
+from organizations.locking import EditConflict
+from organizations.models import Area, AreaLevel, EightHavesCheck, Park, Role, Union, UnionKind
+from organizations.models.directory import EightHaves
+from organizations.permissions import Perm, has_perm, require
+from organizations.scopes import get_in_scope_or_404
+from organizations.services.directory import DirectoryError, eight_haves_confirm, park_create, park_update
+from organizations.views.common import page_date, paginate, refuse
+
+
+@login_required
+def park_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW)
+    day = page_date(request)
+    park_unions = Union.objects.active_on(day).filter(park=OuterRef("pk"), kind=UnionKind.PARK)
+    parks = (
+        Park.objects.visible_to(request.user)
+        .select_related("area")
+        .annotate(has_union=Exists(park_unions), enterprises_count=Count("enterprises"))
+        .order_by("area_id", "name")
+    )
+    context = {
+        "page": paginate(request, parks),
+        "day": day,
+        "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
+    }
+    return render(request, "organizations/park_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def park_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.EDIT_DIRECTORY)
+    initial = {"area": request.user.area_id} if request.user.role == Role.COUNTY else {}
+    form = ParkForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            park = park_create(
+                user=request.user, name=data["name"], area=data["area"], established_on=data["established_on"]
+            )
+        except DirectoryError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("已登记园区：%(name)s") % {"name": park.name})
+            return redirect("directory:park_list")
+    return render(request, "organizations/park_form.html", {"form": form, "park": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    park = get_in_scope_or_404(Park.objects.select_related("area"), request.user, pk=pk)
+    require(request.user, Perm.EDIT_DIRECTORY)
+    initial = {
+        "name": park.name,
+        "area": park.area_id,
+        "established_on": park.established_on,
+        "version": park.version,
+    }
+    form = ParkForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            park_update(
+                user=request.user,
+                park=park,
+                seen_version=data["version"] or 0,
+                name=data["name"],
+                area=data["area"],
+                established_on=data["established_on"],
+            )
+        except (DirectoryError, EditConflict) as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("已保存园区：%(name)s") % {"name": park.name})
+            return redirect("directory:park_list")
+    return render(request, "organizations/park_form.html", {"form": form, "park": park})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def township_eight_haves(request: HttpRequest, code: str) -> HttpResponse:
+    """A township's eight haves: the history of checks and a form to confirm them again."""
+    township = get_in_scope_or_404(Area.objects.filter(level=AreaLevel.TOWNSHIP), request.user, code=code)
+    require(request.user, Perm.VIEW)
+    checks = list(EightHavesCheck.objects.filter(township=township).select_related("checked_by"))
+    can_edit = has_perm(request.user, Perm.EDIT_DIRECTORY)
+    latest = checks[0] if checks else None
+    initial = {item.value: getattr(latest, item.value) for item in EightHaves} if latest else {}
+    form = EightHavesForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(request.user, Perm.EDIT_DIRECTORY)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                eight_haves_confirm(
+                    user=request.user,
+                    township=township,
+                    checked_on=data["checked_on"],
+                    haves={item.value: data[item.value] for item in EightHaves},
+                )
+            except DirectoryError as error:
+                refuse(form, error)
+            else:
+                messages.success(request, _("已确认“八有”情况。"))
+                return redirect("directory:township_eight_haves", code=township.code)
+    rows = [(check, [(item.label, getattr(check, item.value)) for item in EightHaves]) for check in checks]
+    context = {
+        "township": township,
+        "rows": rows,
+        "labels": [item.label for item in EightHaves],
+        "form": form,
+        "can_edit": can_edit,
+    }
+    return render(request, "organizations/township_eight_haves.html", context)

@@ -1,0 +1,53 @@
+"""The plan's red lists, on one page and as a workbook, and the directory exports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from organizations.permissions import Perm, has_perm, require
+from organizations.selectors import membership_rate, red_lists
+from organizations.tabular.exporter import Exporter, export_response
+from organizations.views.common import page_date
+
+# How many rows of each list the page shows; the workbook has them all.
+PAGE_LIMIT = 200
+
+
+@login_required
+@require_GET
+def redlists_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.VIEW)
+    lists = red_lists(request.user, page_date(request))
+    sections = []
+    for key, title, queryset in (
+        ("no_union", "四要素企业未建工会", lists.four_element_without_union),
+        ("below_80", "四要素企业已建会、农牧民工入会率低于80%", lists.four_element_below_80),
+        ("small", "小微企业（职工不足25人）未被联合基层工会覆盖", lists.small_without_joint_union),
+    ):
+        rows = list(queryset[:PAGE_LIMIT])
+        for enterprise in rows:
+            enterprise.rate = membership_rate(enterprise.migrant_members, enterprise.migrant_workers)
+        sections.append({"key": key, "title": title, "rows": rows, "total": queryset.count()})
+    context = {
+        "lists": lists,
+        "sections": sections,
+        "parks": list(lists.parks_without_union),
+        "townships": lists.townships_missing_haves,
+        "limit": PAGE_LIMIT,
+        "can_export": has_perm(request.user, Perm.EXPORT),
+    }
+    return render(request, "organizations/redlists.html", context)
+
+
+def export_view(exporter_class: type[Exporter], file_format: str):
+    """A download view for one exporter in one format (fixed URLs, nothing to fill in)."""
+
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        return export_response(exporter_class(request.user), file_format)
+
+    return view
