@@ -66,11 +66,20 @@ class ImportViews:
     make_importer: Callable[[HttpRequest], Importer] | None = None
 
     def urls(self, route: str) -> list[URLPattern]:
+        get_or_post = require_http_methods(["GET", "POST"])
         return [
-            path(route, login_required(self.upload), name=self.name),
-            path(f"{route}template/", login_required(self.template), name=f"{self.name}_template"),
-            path(f"{route}<str:token>/", login_required(self.preview), name=f"{self.name}_preview"),
-            path(f"{route}<str:token>/confirm/", login_required(self.confirm), name=f"{self.name}_confirm"),
+            path(route, login_required(get_or_post(self.upload)), name=self.name),
+            path(
+                f"{route}template/", login_required(require_GET(self.template)), name=f"{self.name}_template"
+            ),
+            path(
+                f"{route}<str:token>/", login_required(require_GET(self.preview)), name=f"{self.name}_preview"
+            ),
+            path(
+                f"{route}<str:token>/confirm/",
+                login_required(require_POST(self.confirm)),
+                name=f"{self.name}_confirm",
+            ),
         ]
 
     # The views.
@@ -113,7 +122,6 @@ class ImportViews:
         }
 
 
-@require_http_methods(["GET", "POST"])
 def _upload(views: ImportViews, request: HttpRequest) -> HttpResponse:
     importer = views.importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -123,7 +131,6 @@ def _upload(views: ImportViews, request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/import_upload.html", views.context(request, importer, form=form))
 
 
-@require_GET
 def _template(views: ImportViews, request: HttpRequest) -> HttpResponse:
     importer = views.importer(request)
     response = HttpResponse(importer.template(), content_type=XLSX_CONTENT_TYPE)
@@ -133,7 +140,6 @@ def _template(views: ImportViews, request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
 def _preview(views: ImportViews, request: HttpRequest, token: str) -> HttpResponse:
     importer = views.importer(request)
     stashed = retrieve(token, user=request.user, importer_name=importer.name)
@@ -142,7 +148,6 @@ def _preview(views: ImportViews, request: HttpRequest, token: str) -> HttpRespon
     return _render_result(views, request, importer, stashed, result)
 
 
-@require_POST
 def _confirm(views: ImportViews, request: HttpRequest, token: str) -> HttpResponse:
     importer = views.importer(request)
     stashed = retrieve(token, user=request.user, importer_name=importer.name)
