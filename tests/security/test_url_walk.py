@@ -52,7 +52,7 @@ def visible_model(key: str | None) -> str:
 
 
 def may_see_side(persona: str, key: str | None, side: str) -> bool:
-    if key == "area":
+    if key in ("area", "township"):
         # Areas: federation staff and HQ see the region; others their own subtree.
         if persona in ("hq", "hq_viewer", "federation"):
             return True

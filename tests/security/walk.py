@@ -126,6 +126,10 @@ def build_world() -> World:
         affiliate = side == "fed"
         area = Area.objects.get(code=code)
         world.add("area", side, area)
+        township, _created = Area.objects.get_or_create(
+            code=f"{code}001", defaults={"name_zh": f"{marker}街道", "level": "township", "parent": area}
+        )
+        world.add("township", side, township)
         park = ParkFactory(name=NAMES["park"].format(marker), area=area)
         enterprise = EnterpriseFactory(
             name=NAMES["enterprise"].format(marker), area=area, park=park, federation_affiliate=affiliate
@@ -167,8 +171,8 @@ MODEL_KEYS = [
     ("application", "application"),
     ("member", "member"),
     ("enterprise", "enterprise"),
-    ("eight", "area"),
-    ("township", "area"),
+    ("eight", "township"),
+    ("township", "township"),
     ("union", "union"),
     ("park", "park"),
     ("area", "area"),
