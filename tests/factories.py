@@ -75,7 +75,6 @@ class UnionFactory(factory.django.DjangoModelFactory):
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
-        exclude = ("id_number", "phone")
 
     name = factory.Sequence(lambda n: f"扎西{n}")
     id_number = factory.LazyFunction(next_id_number)
