@@ -74,3 +74,45 @@ def test_two_simultaneous_saves_on_postgresql_let_exactly_one_through(divisions)
     winner = next(n for n, outcome in outcomes.items() if outcome == "saved")
     enterprise.refresh_from_db()
     assert (enterprise.employees, enterprise.version) == (winner, seen + 1)
+
+
+def _edit_form_data(enterprise: Enterprise, **changes) -> dict:
+    data = {
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "area": enterprise.area_id,
+        "park": "",
+        "sector": enterprise.sector,
+        "ownership": enterprise.ownership,
+        "employees": enterprise.employees,
+        "migrant_workers": enterprise.migrant_workers,
+        "has_party_org": "on",
+        "operating": "on",
+        "profitable": "on",
+        "registered_on": "2010-01-01",
+        "version": enterprise.version,
+    }
+    return {**data, **changes}
+
+
+def test_two_clerks_editing_one_enterprise_in_the_browser(client, county, prefecture):
+    from django.test import Client
+    from django.urls import reverse
+
+    enterprise = EnterpriseFactory(name="城关物流有限公司", employees=40)
+    url = reverse("directory:enterprise_edit", args=[enterprise.pk])
+    first, second = Client(), Client()
+    first.force_login(county)
+    second.force_login(prefecture)
+    assert first.get(url).status_code == second.get(url).status_code == 200  # both open the form
+
+    saved = first.post(url, _edit_form_data(enterprise, employees=55))
+    assert saved.status_code == 302
+    refused = second.post(url, _edit_form_data(enterprise, employees=60, name="城关快递有限公司"))
+
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert "该记录已被他人修改" in body
+    assert "城关快递有限公司" in body  # the second clerk's input is still on the form
+    enterprise.refresh_from_db()
+    assert (enterprise.employees, enterprise.name) == (55, "城关物流有限公司")
