@@ -197,7 +197,9 @@ class Transfer(models.Model):
 
     number = models.CharField(_("凭证编号"), max_length=24, unique=True)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
-    from_membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="transfer_out")
+    # A cancelled certificate stays on record, so a membership may have several;
+    # at most one that is not cancelled (see constraints).
+    from_membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers_out")
     to_membership = models.OneToOneField(
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer_in"
     )
@@ -226,7 +228,131 @@ class Transfer(models.Model):
                 | (~Q(status="accepted") & Q(to_membership__isnull=True)),
                 name="transfer_accepted_has_new_membership",
             ),
+            models.UniqueConstraint(
+                fields=["from_membership"],
+                condition=~Q(status="cancelled"),
+                name="one_open_transfer_per_membership",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class JoinApplicationQuerySet(ScopedQuerySet):
+    area_lookup = "union__area__code"
+    federation_lookup = "union__federation_affiliate"
+    union_lookup = "union"
+
+    def pending(self) -> "JoinApplicationQuerySet":
+        return self.filter(status=ApplicationStatus.PENDING)
+
+
+class JoinApplication(models.Model):
+    """A worker's application through a union's join link (源头入会), waiting for staff."""
+
+    union = models.ForeignKey(
+        "organizations.Union", verbose_name=_("申请加入的工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    id_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_encrypted = models.TextField(editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    phone_hash = models.CharField(max_length=64, editable=False)
+    phone_encrypted = models.TextField(editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=11, editable=False)
+    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNICITY_CHOICES, default="藏族")
+    employer_name = models.CharField(_("工作单位"), max_length=200)
+    employer = models.ForeignKey(
+        "organizations.Enterprise",
+        verbose_name=_("工作单位（核实）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reject_reason = models.CharField(_("驳回理由"), max_length=200, blank=True)
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="application"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = JoinApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("入会申请")
+        verbose_name_plural = _("入会申请")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="application_rejected_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(membership__isnull=False),
+                name="application_approved_has_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    def reveal_id_number(self) -> str:
+        return decrypt(self.id_encrypted)
+
+    def reveal_phone(self) -> str:
+        return decrypt(self.phone_encrypted)
+
+    set_id_number = Member.set_id_number
+    set_phone = Member.set_phone
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("有错误，未保存")
+
+
+class ImportJob(models.Model):
+    """A large member import run by a Celery worker; its owner polls its progress."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, editable=False)  # the stashed upload (tabular.uploads)
+    filename = models.CharField(_("文件"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    saved = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # {"file_error": ..., "errors": [...]}
+    error_workbook = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("会员导入任务")
+        verbose_name_plural = _("会员导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
