@@ -11,6 +11,8 @@ from dataclasses import dataclass
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# Full-width digits and letters (１２３…Ｘ), as some input methods type them.
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B)}
 
 
 class IdNumberError(ValueError):
@@ -34,9 +36,7 @@ def check_character(first17: str) -> str:
 
 def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     """Normalise and validate; raise IdNumberError with a readable reason."""
-    value = "".join(str(raw).split())
-    # Full-width digits and letters (１２３…Ｘ), as some input methods type them.
-    value = value.translate({cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B)}).upper()
+    value = "".join(str(raw).split()).translate(_FULL_WIDTH).upper()
     if len(value) == 15 and value.isdigit():
         raise IdNumberError("这是15位旧身份证号，请填写18位身份证号")
     if len(value) != 18:

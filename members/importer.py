@@ -17,11 +17,12 @@ from typing import IO, Any
 from django.db import IntegrityError
 from django.utils import timezone
 
+from members.bulk_write import NewMembership, NewPerson, insert_members, insert_memberships
 from members.ethnicity import ETHNIC_GROUPS, normalize_ethnicity
 from members.idnumber import IdNumber, make_id_number, parse_id_number
 from members.models import JoinChannel, Member, Membership
-from members.personal_data import encrypt, keyed_hash
-from members.phone import mask_phone, normalize_phone
+from members.personal_data import keyed_hash
+from members.phone import normalize_phone
 from organizations.creditcode import CreditCodeError, normalize_credit_code
 from organizations.models import Enterprise, Union
 from organizations.tabular.columns import (
@@ -37,7 +38,7 @@ from organizations.tabular.columns import (
 from organizations.tabular.importer import Importer, ImportResult
 from organizations.tabular.reading import cell_text
 
-BATCH = 2000
+BATCH = 5000
 HASH_CHUNK = 5000
 
 ID, PHONE, EMPLOYER, UNION, JOINED = "身份证号", "手机号", "工作单位", "所属工会", "入会日期"
@@ -250,20 +251,14 @@ class MemberImporter(Importer):
 
     def write(self, rows: list[ParsedRow]) -> int:
         member_ids: dict[str, int] = dict(self._existing)
-        fresh = [row for row in rows if row.values["id_hash"] not in member_ids]
-        done = 0
-        for start in range(0, len(fresh), BATCH):
-            batch = [_member(row.values) for row in fresh[start : start + BATCH]]
-            Member.objects.bulk_create(batch)
-            member_ids.update((m.id_hash, m.pk) for m in batch)
-            done += len(batch)
-            self._report(done // 2, len(rows))
         user_id = self.user.pk
         for start in range(0, len(rows), BATCH):
-            Membership.objects.bulk_create(
-                [_membership(row.values, member_ids, user_id) for row in rows[start : start + BATCH]]
+            batch = rows[start : start + BATCH]
+            member_ids.update(
+                insert_members([_person(r.values) for r in batch if r.values["id_hash"] not in member_ids])
             )
-            self._report(len(fresh) // 2 + (start + BATCH) // 2, len(rows))
+            insert_memberships([_membership(r.values, member_ids, user_id) for r in batch])
+            self._report(start + len(batch), len(rows))
         return len(rows)
 
     def _report(self, done: int, total: int) -> None:
@@ -280,27 +275,23 @@ def _credit_code(text: str) -> str | None:
         return None
 
 
-def _member(values: dict[str, Any]) -> Member:
+def _person(values: dict[str, Any]) -> NewPerson:
     number: IdNumber = values["id_number"]
-    phone = values["phone"] or ""
-    return Member(
-        name=values["name"],
+    return NewPerson(
+        id_number=number.value,
         id_hash=values["id_hash"],
-        id_encrypted=encrypt(number.value),
-        id_masked=number.masked,
+        name=values["name"],
         birth_date=number.birth_date,
         sex=number.sex,
         ethnicity=values["ethnicity"],
-        phone_hash=keyed_hash(phone) if phone else "",
-        phone_encrypted=encrypt(phone) if phone else "",
-        phone_masked=mask_phone(phone) if phone else "",
+        phone=values["phone"] or "",
         hukou_place=values["hukou_place"] or "",
         is_migrant=values["is_migrant"],
     )
 
 
-def _membership(values: dict[str, Any], member_ids: dict[str, int], user_id: int) -> Membership:
-    return Membership(
+def _membership(values: dict[str, Any], member_ids: dict[str, int], user_id: int) -> NewMembership:
+    return NewMembership(
         member_id=member_ids[values["id_hash"]],
         union_id=values["union_id"],
         employer_id=values["employer_id"],

@@ -4,6 +4,7 @@ spaces, dashes and a +86 / 0086 prefix."""
 import re
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_FULL_WIDTH_DIGITS = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 
 
 class PhoneError(ValueError):
@@ -12,7 +13,7 @@ class PhoneError(ValueError):
 
 def normalize_phone(raw: str) -> str:
     value = re.sub(r"[\s\-()（）]", "", str(raw))
-    value = value.translate({cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)})
+    value = value.translate(_FULL_WIDTH_DIGITS)
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):
             value = value[len(prefix) :]
