@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(**overrides):
-    data = {"name": "城关区格桑联合基层工会", "kind": UnionKind.JOINT, "area": "540102", "founded_on": "2014-06-01"}
+    data = {
+        "name": "城关区格桑联合基层工会",
+        "kind": UnionKind.JOINT,
+        "area": "540102",
+        "founded_on": "2014-06-01",
+    }
     data.update(overrides)
     return data
 
@@ -25,14 +30,18 @@ def test_a_joint_union_covers_several_firms(county, client_for):
     union = Union.objects.get()
     assert response["Location"] == reverse("directory:union_detail", args=[union.pk])
     assert union.code.startswith("540102-")
-    assert set(Coverage.objects.filter(union=union).values_list("enterprise", flat=True)) == {f.pk for f in firms}
+    assert set(Coverage.objects.filter(union=union).values_list("enterprise", flat=True)) == {
+        f.pk for f in firms
+    }
     assert Coverage.objects.filter(started_on=dt.date(2014, 6, 1)).count() == 3
     assert AuditEntry.objects.filter(action="create", object_id=str(union.pk)).exists()
 
 
 def test_a_union_may_not_cover_firms_outside_the_scope(county, client_for):
     theirs = EnterpriseFactory(area_id="540103")
-    response = client_for(county).post(reverse("directory:union_create"), form_data(covers=theirs.credit_code))
+    response = client_for(county).post(
+        reverse("directory:union_create"), form_data(covers=theirs.credit_code)
+    )
     assert "不在您的管辖范围内" in " ".join(response.context["form"].errors["covers"])
     assert not Union.objects.exists()
 
