@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("areas/", include("organizations.urls")),
     path("directory/", include("organizations.directory_urls")),
+    path("members/", include("members.urls")),
+    path("join/", include("members.join_urls")),
     path("dashboard/", include("reports.dashboards.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ from django.db import transaction
 from organizations.models import Area, Role, Union, User
 from organizations.services.divisions import BUNDLED_DIVISIONS, load_divisions
 
-SEEDERS = ["organizations.demo"]
+SEEDERS = ["organizations.demo", "members.demo"]
 DEMO_PASSWORD = "Demo-2015-drive"  # noqa: S105 - printed for the demo, not a secret
 
 
