@@ -1,0 +1,177 @@
+"""Forms for members. clean_<field> returns domain values (an IdNumber, a
+normalised phone, an ethnic group's name); the services keep the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.ethnicity import ETHNICITY_CHOICES
+from members.idnumber import IdNumber, IdNumberError, parse_id_number
+from members.models import EndReason, JoinChannel
+from members.phone import PhoneError, normalize_phone
+from organizations.forms import BootstrapMixin, DateInput
+from organizations.models import Enterprise, Sector, Union
+
+
+def clean_id(value: str) -> IdNumber:
+    try:
+        return parse_id_number(value)
+    except IdNumberError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+def clean_phone(value: str, required: bool) -> str:
+    if not value.strip():
+        if required:
+            raise forms.ValidationError(_("请填写手机号。"))
+        return ""
+    try:
+        return normalize_phone(value)
+    except PhoneError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+class ScopedForm(BootstrapMixin, forms.Form):
+    """Union and employer choices limited to the user's scope."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "union" in self.fields:
+            self.fields["union"].queryset = Union.objects.visible_to(user).filter(dissolved_on__isnull=True)
+        if "employer" in self.fields:
+            self.fields["employer"].queryset = Enterprise.objects.visible_to(user).filter(
+                closed_on__isnull=True
+            )
+        self.style()
+
+
+class PersonFields(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITY_CHOICES, initial="藏族")
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    hukou_place = forms.CharField(label=_("户籍地"), max_length=100, required=False)
+    is_migrant = forms.BooleanField(label=_("农牧民工"), required=False, initial=True)
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"], required=False)
+
+
+class EnrolForm(ScopedForm, PersonFields):
+    id_number = forms.CharField(label=_("身份证号"), max_length=24, help_text=_("18位，末位X大小写均可"))
+    union = forms.ModelChoiceField(label=_("所属工会"), queryset=Union.objects.none())
+    employer = forms.ModelChoiceField(label=_("工作单位"), queryset=Enterprise.objects.none(), required=False)
+    joined_on = forms.DateField(label=_("入会日期"), widget=DateInput())
+    channel = forms.ChoiceField(
+        label=_("入会方式"), choices=[c for c in JoinChannel.choices if c[0] != JoinChannel.TRANSFER_IN]
+    )
+    field_order = ["name", "id_number", "ethnicity", "phone", "hukou_place", "is_migrant"]
+
+    def clean_id_number(self) -> IdNumber:
+        return clean_id(self.cleaned_data["id_number"])
+
+
+class MemberEditForm(BootstrapMixin, PersonFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class EndForm(BootstrapMixin, forms.Form):
+    left_on = forms.DateField(label=_("离会日期"), widget=DateInput())
+    reason = forms.ChoiceField(
+        label=_("离会原因"), choices=[c for c in EndReason.choices if c[0] != EndReason.TRANSFER_OUT]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class TransferIssueForm(BootstrapMixin, forms.Form):
+    issued_on = forms.DateField(label=_("开具日期"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("备注（如调往何处）"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class TransferAcceptForm(ScopedForm):
+    number = forms.CharField(
+        label=_("凭证编号"), max_length=30, help_text=_("如 ZJ-2015-000123，或扫描凭证上的二维码")
+    )
+    union = forms.ModelChoiceField(label=_("接收工会"), queryset=Union.objects.none())
+    employer = forms.ModelChoiceField(
+        label=_("新工作单位"), queryset=Enterprise.objects.none(), required=False
+    )
+    accepted_on = forms.DateField(label=_("接收日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ApproveForm(ScopedForm):
+    employer = forms.ModelChoiceField(label=_("工作单位"), queryset=Enterprise.objects.none(), required=False)
+    joined_on = forms.DateField(label=_("入会日期"), widget=DateInput(), initial=timezone.localdate)
+    channel = forms.ChoiceField(
+        label=_("入会方式"),
+        choices=[
+            (JoinChannel.ONLINE, JoinChannel.ONLINE.label),
+            (JoinChannel.SOURCE, JoinChannel.SOURCE.label),
+        ],
+    )
+    is_migrant = forms.BooleanField(label=_("农牧民工"), required=False, initial=True)
+
+
+class RejectForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("驳回理由"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+_YES_NO_ANY = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
+
+
+class RosterFilterForm(ScopedForm):
+    q = forms.CharField(label=_("姓名、身份证号或手机号"), required=False)
+    union = forms.ModelChoiceField(
+        label=_("工会"), queryset=Union.objects.none(), required=False, empty_label=_("全部工会")
+    )
+    employer = forms.ModelChoiceField(
+        label=_("工作单位"), queryset=Enterprise.objects.none(), required=False, empty_label=_("全部单位")
+    )
+    sector = forms.ChoiceField(
+        label=_("行业"), choices=[("", _("全部行业")), *Sector.choices], required=False
+    )
+    new_generation = forms.ChoiceField(label=_("新生代"), choices=_YES_NO_ANY, required=False)
+    joined_from = forms.DateField(label=_("入会日期从"), required=False, widget=DateInput())
+    joined_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+
+
+class JoinForm(BootstrapMixin, forms.Form):
+    """The public form. `website` is a honeypot: people never see it, bots fill it."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=24)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=ETHNICITY_CHOICES, initial="藏族")
+    employer_name = forms.CharField(label=_("工作单位"), max_length=200)
+    website = forms.CharField(required=False, label=_("请勿填写此项"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean_id_number(self) -> IdNumber:
+        return clean_id(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"], required=True)
