@@ -49,7 +49,18 @@ from organizations.creditcode import make_credit_code  # noqa: E402
 from organizations.models import Area, Enterprise, Role, Union, UnionKind, User  # noqa: E402
 from organizations.services.divisions import BUNDLED_DIVISIONS, load_divisions  # noqa: E402
 
-HEADERS = ["姓名", "身份证号", "民族", "手机号", "户籍地", "是否农牧民工", "工作单位", "所属工会", "入会日期", "入会方式"]
+HEADERS = [
+    "姓名",
+    "身份证号",
+    "民族",
+    "手机号",
+    "户籍地",
+    "是否农牧民工",
+    "工作单位",
+    "所属工会",
+    "入会日期",
+    "入会方式",
+]
 NAMES = ["扎西次仁", "卓玛", "格桑", "达瓦", "次仁拉姆", "王建国", "李娟", "多吉", "央金", "平措"]
 BENCH_UNION_CODE = "BENCH-UNION"
 
@@ -105,7 +116,9 @@ def place() -> tuple[User, Enterprise, Union]:
             "founded_on": dt.date(2010, 1, 1),
         },
     )
-    user, _ = User.objects.get_or_create(username="bench-county", defaults={"role": Role.COUNTY, "area_id": "540102"})
+    user, _ = User.objects.get_or_create(
+        username="bench-county", defaults={"role": Role.COUNTY, "area_id": "540102"}
+    )
     return user, enterprise, union
 
 

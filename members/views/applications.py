@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,10 +36,11 @@ from organizations.views.common import paginate
 
 
 @login_required
-@require_GET
 def union_join_poster(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW)
     union = get_in_scope_or_404(Union.objects.all(), request.user, pk=pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     url = request.build_absolute_uri(reverse("join:application_form", args=[join_token(union)]))
     return render(request, "members/join_poster.html", {"union": union, "url": url, "qr": qr_data_uri(url)})
 

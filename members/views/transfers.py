@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,7 +47,6 @@ def membership_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable certificate, with a QR code that opens the public verify page."""
     require(request.user, Perm.VIEW)
@@ -56,6 +55,8 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
+    if request.method != "GET":  # after the scope check: another county's certificate is simply not found
+        return HttpResponseNotAllowed(["GET"])
     verify_url = request.build_absolute_uri(
         reverse("join:transfer_verify", args=[transfer.number]) + f"?c={verify_code(transfer.number)}"
     )

@@ -92,12 +92,20 @@ def test_transfer_round_trip(county, other_prefecture):
     old.refresh_from_db()
     new = accepted.to_membership
     assert (old.left_on, old.end_reason) == (dt.date(2015, 6, 10), EndReason.TRANSFER_OUT)
-    assert (new.joined_on, new.channel, new.union) == (dt.date(2015, 6, 10), JoinChannel.TRANSFER_IN, far_union)
+    assert (new.joined_on, new.channel, new.union) == (
+        dt.date(2015, 6, 10),
+        JoinChannel.TRANSFER_IN,
+        far_union,
+    )
     assert accepted.status == TransferStatus.ACCEPTED
     assert Membership.objects.filter(member=old.member).count() == 2
     with pytest.raises(MemberError, match="不能再次接收"):
         transfer_accept(
-            user=other_prefecture, number=transfer.number, union=far_union, employer=None, accepted_on=dt.date(2015, 7, 1)
+            user=other_prefecture,
+            number=transfer.number,
+            union=far_union,
+            employer=None,
+            accepted_on=dt.date(2015, 7, 1),
         )
 
 
@@ -115,7 +123,13 @@ def test_receiving_union_must_be_in_the_receivers_scope(county, other_county):
     old = enrol(county, union, enterprise)
     transfer = transfer_issue(user=county, membership=old, issued_on=dt.date(2015, 6, 1))
     with pytest.raises(MemberError, match="接收工会不在"):
-        transfer_accept(user=other_county, number=transfer.number, union=union, employer=None, accepted_on=dt.date(2015, 6, 5))
+        transfer_accept(
+            user=other_county,
+            number=transfer.number,
+            union=union,
+            employer=None,
+            accepted_on=dt.date(2015, 6, 5),
+        )
 
 
 def test_join_and_approve_round_trip(county):
@@ -126,7 +140,12 @@ def test_join_and_approve_round_trip(county):
     )
     assert application.employer == enterprise
     # A second submission of the same person to the same union is dropped quietly.
-    assert application_submit(union=union, name="次仁拉姆", id_number=number, phone="13900002222", employer_name="x") is None
+    assert (
+        application_submit(
+            union=union, name="次仁拉姆", id_number=number, phone="13900002222", employer_name="x"
+        )
+        is None
+    )
     membership = application_approve(
         user=county, application=application, employer=enterprise, joined_on=dt.date(2015, 4, 1)
     )
@@ -140,7 +159,11 @@ def test_join_and_approve_round_trip(county):
 def test_reject_needs_a_reason(county):
     _, union = workplace()
     application = application_submit(
-        union=union, name="格桑", id_number=parse_id_number(person_id()), phone="13900003333", employer_name="某公司"
+        union=union,
+        name="格桑",
+        id_number=parse_id_number(person_id()),
+        phone="13900003333",
+        employer_name="某公司",
     )
     with pytest.raises(MemberError, match="驳回理由"):
         application_reject(user=county, application=application, reason="  ")
@@ -152,7 +175,11 @@ def test_reject_needs_a_reason(county):
 def test_other_county_cannot_decide_an_application(other_county):
     _, union = workplace()
     application = application_submit(
-        union=union, name="格桑", id_number=parse_id_number(person_id()), phone="13900003333", employer_name="某公司"
+        union=union,
+        name="格桑",
+        id_number=parse_id_number(person_id()),
+        phone="13900003333",
+        employer_name="某公司",
     )
     with pytest.raises(MemberError, match="管辖范围"):
         application_reject(user=other_county, application=application, reason="x")
