@@ -177,3 +177,11 @@ def test_the_command(county, tmp_path, capsys):
         call_command("import_enterprises", str(bad), "--user", "county")
     assert "第2行「所在地区」" in capsys.readouterr().err
     assert Enterprise.objects.count() == 4
+
+
+def test_an_upload_over_the_size_cap_is_refused(county, client_for, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+    content = as_csv(firm_rows(1)) + b" " * (1024 * 1024)
+    response = upload(client_for(county), content, "企业.csv")
+    assert "文件过大" in response.content.decode()
+    assert "confirm_url" not in response.context
