@@ -8,6 +8,7 @@ var/ and Celery runs tasks inline, so `make run` works on a bare machine.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from unionapp.env import env_bool, env_int, env_list, env_str, load_or_create_secret_key
 
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.navigation",
+                "drives.context_processors.current_drive",
             ],
         },
     },
@@ -167,6 +169,18 @@ CELERY_TASK_ROUTES = {
     "organizations.tasks.*": {"queue": "imports"},
     "drives.tasks.*": {"queue": "rollups"},
     "reports.tasks.*": {"queue": "exports"},
+}
+# Roll-ups: nightly for the current period, and early on the 1st of each odd
+# month for the bimonthly period that ended the day before.
+CELERY_BEAT_SCHEDULE = {
+    "rollup-current-period-nightly": {
+        "task": "drives.tasks.rollup_current",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "rollup-period-just-ended": {
+        "task": "drives.tasks.rollup_just_ended",
+        "schedule": crontab(hour=0, minute=30, day_of_month=1, month_of_year="1,3,5,7,9,11"),
+    },
 }
 
 REST_FRAMEWORK = {
