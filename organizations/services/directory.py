@@ -320,6 +320,9 @@ def eight_haves_confirm(
     require(user, Perm.EDIT_DIRECTORY)
     if township.level != AreaLevel.TOWNSHIP:
         raise DirectoryError("“八有”只针对乡镇（街道）工会。")
+    if Scope.for_user(user).kind != "area":
+        # Townships belong to the area unions' chain; the federation works with its affiliates.
+        raise DirectoryError("乡镇工会“八有”由所在县区、地市工会或区总工会确认。")
     check_area(user, township)
     check_not_future(checked_on, "确认日期", "checked_on")
     values = {item.value: bool(haves.get(item.value, False)) for item in EightHaves}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from organizations.locking import EditConflict
 from organizations.models import Area, AreaLevel, EightHavesCheck, Park, Role, Union, UnionKind
 from organizations.models.directory import EightHaves
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import get_in_scope_or_404
+from organizations.scopes import Scope, get_in_scope_or_404
 from organizations.services.directory import DirectoryError, eight_haves_confirm, park_create, park_update
 from organizations.views.common import page_date, paginate, refuse
 
@@ -97,12 +98,14 @@ def township_eight_haves(request: HttpRequest, code: str) -> HttpResponse:
     township = get_in_scope_or_404(Area.objects.filter(level=AreaLevel.TOWNSHIP), request.user, code=code)
     require(request.user, Perm.VIEW)
     checks = list(EightHavesCheck.objects.filter(township=township).select_related("checked_by"))
-    can_edit = has_perm(request.user, Perm.EDIT_DIRECTORY)
+    can_edit = has_perm(request.user, Perm.EDIT_DIRECTORY) and Scope.for_user(request.user).kind == "area"
     latest = checks[0] if checks else None
     initial = {item.value: getattr(latest, item.value) for item in EightHaves} if latest else {}
     form = EightHavesForm(request.POST or None, initial=initial)
     if request.method == "POST":
         require(request.user, Perm.EDIT_DIRECTORY)
+        if not can_edit:
+            raise PermissionDenied  # federation staff: townships are the area unions' business
         if form.is_valid():
             data = form.cleaned_data
             try:

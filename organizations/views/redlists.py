@@ -34,8 +34,10 @@ def redlists_view(request: HttpRequest) -> HttpResponse:
     context = {
         "lists": lists,
         "sections": sections,
-        "parks": list(lists.parks_without_union),
-        "townships": lists.townships_missing_haves,
+        "parks": list(lists.parks_without_union[:PAGE_LIMIT]),
+        "parks_total": lists.parks_without_union.count(),
+        "townships": lists.townships_missing_haves[:PAGE_LIMIT],
+        "townships_total": len(lists.townships_missing_haves),
         "limit": PAGE_LIMIT,
         "can_export": has_perm(request.user, Perm.EXPORT),
     }

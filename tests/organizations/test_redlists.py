@@ -109,3 +109,10 @@ def test_the_hq_viewer_reads_but_does_not_confirm(hq_viewer, divisions, client_f
     client = client_for(hq_viewer)
     assert client.get(url).status_code == 200
     assert client.post(url, {"checked_on": "2015-09-01"}).status_code == 403
+
+
+def test_federation_staff_do_not_confirm_eight_haves(federation, divisions, client_for):
+    url = reverse("directory:township_eight_haves", args=["540102001"])
+    response = client_for(federation).post(url, {"checked_on": "2015-09-01"})
+    assert response.status_code == 403
+    assert not EightHavesCheck.objects.exists()
