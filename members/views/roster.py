@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from members.exporters import RosterExporter
 from members.forms import EndForm, EnrolForm, MemberEditForm, RosterFilterForm
@@ -62,6 +62,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def member_export(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
     form = RosterFilterForm(request.GET or None, user=request.user)
