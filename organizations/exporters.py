@@ -32,12 +32,12 @@ ENTERPRISE_COLUMNS = [
     Column("行业", 14),
     Column("经济类型", 10),
     Column("是否规模以上", 8),
-    Column("职工人数", 9, "0"),
-    Column("农牧民工人数", 9, "0"),
+    Column("职工人数", 9),
+    Column("农牧民工人数", 9),
     Column("四要素企业", 8),
     Column("已建会覆盖", 8),
     Column("覆盖工会", 30),
-    Column("农牧民工会员数", 9, "0"),
+    Column("农牧民工会员数", 9),
     Column("农牧民工入会率", 9, PERCENT),
     Column("注册日期", 12),
     Column("注销日期", 12),
@@ -93,8 +93,8 @@ UNION_COLUMNS = [
     Column("上级工会", 30),
     Column("成立日期", 12),
     Column("撤销日期", 12),
-    Column("覆盖单位数", 9, "0"),
-    Column("会员数", 9, "0"),
+    Column("覆盖单位数", 9),
+    Column("会员数", 9),
     Column("隶属非公联合会", 8),
 ]
 
@@ -159,7 +159,7 @@ PARK_COLUMNS = [
     Column("园区名称", 30),
     Column("所在地区代码", 14),
     Column("所在地区", 16),
-    Column("入驻单位数", 10, "0"),
+    Column("入驻单位数", 10),
 ]
 TOWNSHIP_COLUMNS = [
     Column("乡镇（街道）", 24),

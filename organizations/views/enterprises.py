@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from organizations.forms import EnterpriseFilterForm, EnterpriseForm
 from organizations.locking import EditConflict
-from organizations.models import Enterprise, Role
+from organizations.models import Enterprise, Role, UnionKind
 from organizations.permissions import Perm, has_perm, require
 from organizations.scopes import get_in_scope_or_404
 from organizations.selectors import EnterpriseFilters, enterprise_list, membership_rate, with_facts
@@ -67,6 +69,14 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rate": membership_rate(enterprise.migrant_members, enterprise.migrant_workers),
         "history": history,
         "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
+        "found_union_query": urlencode(
+            {
+                "name": f"{enterprise.name}工会委员会",
+                "kind": UnionKind.GRASSROOTS if enterprise.employees >= 25 else UnionKind.JOINT,
+                "area": enterprise.area_id,
+                "covers": enterprise.credit_code,
+            }
+        ),
     }
     return render(request, "organizations/enterprise_detail.html", context)
 

@@ -79,6 +79,8 @@ def union_create_view(request: HttpRequest) -> HttpResponse:
     initial = {"founded_on": timezone.localdate(), "kind": UnionKind.GRASSROOTS}
     if user.role == Role.COUNTY and user.area_id:
         initial["area"] = user.area_id
+    # "Found a union for this firm" on an enterprise page fills these in; the form checks them.
+    initial |= {key: request.GET[key] for key in ("name", "kind", "area", "covers") if request.GET.get(key)}
     form = UnionForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

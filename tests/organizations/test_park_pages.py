@@ -49,3 +49,16 @@ def test_the_enterprise_detail_shows_coverage_and_rate(county, client_for):
     text = response.content.decode()
     assert union.name in text and "四要素企业" in text and "已建会覆盖" in text
     assert response.context["rate"] == 0.45 and "45%" in text
+
+
+def test_an_uncovered_firm_offers_to_found_its_union(county, client_for):
+    firm = EnterpriseFactory(name="格桑公司")
+    client = client_for(county)
+    page = client.get(reverse("directory:enterprise_detail", args=[firm.pk]))
+    link = (
+        page.content.decode().split('data-testid="found-union" href="')[1].split('"')[0].replace("&amp;", "&")
+    )
+    form = client.get(link).context["form"]
+    assert form["name"].value() == "格桑公司工会委员会"
+    assert form["covers"].value() == firm.credit_code
+    assert form["kind"].value() == UnionKind.GRASSROOTS
