@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.scopes import ScopedQuerySet
+from organizations.models import Sector
+from organizations.scopes import Scope, ScopedQuerySet
 
 
 class ReportStatus(models.TextChoices):
@@ -34,10 +35,23 @@ SUBMITTED_STATUSES = (*FROZEN_STATUSES, ReportStatus.RETURNED)
 NARRATIVE_FIELDS = ("progress", "typical_experience", "innovations", "problems", "next_steps")
 
 
-class ProgressReportQuerySet(ScopedQuerySet):
+class UnitScopedQuerySet(ScopedQuerySet):
+    """Rows of one reporting unit (unit_key): visible in the unit's subtree (a
+    county sees its prefecture's report, read-only) and above it (HQ sees all)."""
+
     area_lookup = "unit_key"
     federation_lookup = "is_federation"
 
+    def in_scope(self, scope: Scope) -> UnitScopedQuerySet:
+        if scope.kind == "area" and scope.prefix:
+            above = [scope.prefix[:n] for n in range(2, len(scope.prefix))]
+            return self.filter(
+                Q(unit_key__startswith=scope.prefix) | Q(unit_key__in=above, is_federation=False)
+            )
+        return super().in_scope(scope)
+
+
+class ProgressReportQuerySet(UnitScopedQuerySet):
     def latest_versions(self) -> ProgressReportQuerySet:
         return self.filter(is_latest=True)
 
@@ -111,3 +125,193 @@ class ProgressReport(models.Model):
         from django.utils import timezone
 
         return timezone.localtime(self.first_submitted_at).date() <= self.deadline
+
+
+class Acceptance(models.Model):
+    """Year-end acceptance (考核验收) of one reporting unit against its target responsibility letter."""
+
+    drive = models.ForeignKey("drives.Drive", on_delete=models.PROTECT, related_name="acceptances")
+    unit_key = models.CharField(max_length=12)
+    area = models.ForeignKey(
+        "organizations.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_federation = models.BooleanField(default=False)
+    items = models.JSONField(_("考核项目"), default=list)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, default=0)
+    hq_comments = models.TextField(_("区总工会意见"), blank=True)
+    special_report = models.FileField(_("专题报告"), upload_to="special_reports/%Y/", blank=True)
+    special_report_name = models.CharField(max_length=200, blank=True)
+    special_report_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["drive", "unit_key"]
+        verbose_name = _("年终考核验收")
+        verbose_name_plural = _("年终考核验收")
+        constraints = [models.UniqueConstraint(fields=["drive", "unit_key"], name="acceptance_one_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.drive.year} {self.unit_key}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
+    PUBLISHED = "published", _("已发布")
+
+
+class TypicalCaseQuerySet(UnitScopedQuerySet):
+    def published(self) -> TypicalCaseQuerySet:
+        return self.filter(status=CaseStatus.PUBLISHED)
+
+
+class TypicalCase(models.Model):
+    """A typical case (典型案例): submitted by a unit, reviewed, featured and published by HQ."""
+
+    drive = models.ForeignKey("drives.Drive", on_delete=models.PROTECT, related_name="cases")
+    unit_key = models.CharField(max_length=12)
+    area = models.ForeignKey(
+        "organizations.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_federation = models.BooleanField(default=False)
+    title = models.CharField(_("标题"), max_length=200)
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices)
+    body = models.TextField(_("案例内容"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
+    )
+    featured = models.BooleanField(_("推荐"), default=False)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = TypicalCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(TypicalCase, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to="cases/%Y/")
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Inspection(models.Model):
+    """An inspection visit (调研督查) by HQ to a reporting unit."""
+
+    drive = models.ForeignKey("drives.Drive", on_delete=models.PROTECT, related_name="inspections")
+    unit_key = models.CharField(max_length=12)
+    area = models.ForeignKey(
+        "organizations.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_federation = models.BooleanField(default=False)
+    visited_on = models.DateField(_("督查日期"))
+    team = models.CharField(_("督查组成员"), max_length=300)
+    units_visited = models.TextField(_("走访单位"))
+    findings = models.TextField(_("发现情况"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = _("调研督查")
+        verbose_name_plural = _("调研督查")
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.unit_key}"
+
+
+class FollowUp(models.TextChoices):
+    OPEN = "open", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    RESOLVED = "resolved", _("已整改")
+
+
+class InspectionProblem(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="problems")
+    description = models.TextField(_("问题"))
+    responsible = models.CharField(_("责任单位"), max_length=200)
+    deadline = models.DateField(_("整改期限"))
+    status = models.CharField(_("整改情况"), max_length=12, choices=FollowUp.choices, default=FollowUp.OPEN)
+    follow_up = models.TextField(_("跟踪记录"), blank=True)
+    resolved_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("督查问题")
+        verbose_name_plural = _("督查问题")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_on__isnull=False),
+                name="problem_resolved_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:50]
+
+    def is_overdue(self, today) -> bool:
+        return self.status != FollowUp.RESOLVED and self.deadline < today
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(models.Model):
+    """An official form generated by a Celery worker; its owner polls the progress."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)  # "progress" or "acceptance"
+    drive = models.ForeignKey("drives.Drive", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7, blank=True)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
