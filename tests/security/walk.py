@@ -23,7 +23,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 SIDES = {"mine": "540102", "fed": "540102", "theirs": "540103", "far": "540202"}
 MARKERS = {"mine": "城关标记", "fed": "联合会标记", "theirs": "堆龙标记", "far": "桑珠孜标记"}
 # The text each record carries, so a page that shows it can be caught.
-NAMES = {"park": "{}园区", "enterprise": "{}建筑有限公司", "union": "{}工会", "member": "{}会员"}
+NAMES = {
+    "park": "{}园区",
+    "enterprise": "{}建筑有限公司",
+    "union": "{}工会",
+    "member": "{}会员",
+    "application": "{}申请人",
+}
+# Who owns each side's import job (a job is its owner's alone).
+JOB_OWNERS = {"mine": "county", "fed": "federation", "theirs": "other_county", "far": "other_prefecture"}
 PERSONA_PREFIX = {
     "county": "540102",
     "other_county": "540103",
@@ -48,6 +56,10 @@ def may_see(persona: str, model: str, side: str) -> bool:
         return True
     if persona in PERSONA_PREFIX:
         return SIDES[side].startswith(PERSONA_PREFIX[persona])
+    if model == "importjob":
+        return JOB_OWNERS[side] == persona
+    if model == "application":
+        model = "member"  # an application lies where the union it asks to join lies
     if persona == "federation":  # affiliates anywhere; parks are reference data for everyone
         return model == "park" or side == "fed"
     if persona == "union_staff":  # its own union (not in the walk's world); parks of its county
@@ -114,9 +126,12 @@ class World:
         return self.objects.get(key, {}).get(side)
 
 
-def build_world() -> World:
-    from members.idnumber import make_id_number
-    from members.models import JoinChannel, Member, Membership
+def build_world(users: dict[str, Any]) -> World:
+    """Records on every side; users are the personas by name (HQ issues the transfers)."""
+    from members.idnumber import make_id_number, parse_id_number
+    from members.models import ImportJob, JoinApplication, JoinChannel, Member, Membership
+    from members.services.applications import application_submit
+    from members.services.transfers import transfer_issue
     from organizations.models import Area
     from tests.factories import EnterpriseFactory, ParkFactory, UnionFactory
 
@@ -152,7 +167,22 @@ def build_world() -> World:
             joined_on=dt.date(2015, 3, 1),
             channel=JoinChannel.SOURCE,
         )
+        transfer = transfer_issue(user=users["hq"], membership=membership, issued_on=dt.date(2016, 5, 1))
+        application_submit(
+            union=union,
+            name=NAMES["application"].format(marker),
+            id_number=parse_id_number(make_id_number(code, dt.date(1991, 2, 1 + index), 201 + 2 * index)),
+            phone=f"1380000{index:04d}",
+            employer_name=enterprise.name,
+        )
+        application = JoinApplication.objects.get(union=union)
+        job = ImportJob.objects.create(
+            owner=users[JOB_OWNERS[side]], token="0" * 32, filename=f"{marker}.xlsx"
+        )
         for key, obj in (
+            ("transfer", transfer),
+            ("application", application),
+            ("importjob", job),
             ("park", park),
             ("enterprise", enterprise),
             ("union", union),
@@ -165,6 +195,7 @@ def build_world() -> World:
 
 # url name fragment → model key, most specific first.
 MODEL_KEYS = [
+    ("import_job", "importjob"),
     ("audit", "enterprise"),  # an object's history: the walk uses the enterprise's
     ("membership", "membership"),
     ("transfer", "transfer"),
@@ -201,12 +232,18 @@ def url_kwargs(route: Route, world: World, side: str) -> dict[str, Any] | None:
     if not route.params:
         return {}
     key = model_key(route)
+    if route.name.startswith("join:application"):
+        key = "union"  # the public join form is reached by its union's signed link
     obj = world.get(key, side) if key else None
     if obj is None:
         return None
     kwargs = {}
     for param in route.params:
-        if param == "label":
+        if param == "token" and route.name.startswith("join:"):
+            from members.join_links import join_token
+
+            kwargs[param] = join_token(world.get("union", side))
+        elif param == "label":
             kwargs[param] = obj._meta.label_lower
         elif hasattr(obj, param) and not callable(getattr(obj, param)):
             kwargs[param] = getattr(obj, param)
