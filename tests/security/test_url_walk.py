@@ -141,6 +141,9 @@ def test_an_uploaded_file_is_its_uploaders_alone(route, request, county, client)
         confirm = other.post(reverse(f"{stem}_confirm", kwargs={"token": token}))
         assert preview.status_code in (403, 404), (persona, preview.status_code)
         assert confirm.status_code in (403, 404), (persona, confirm.status_code)
+        if any(r.name == f"{stem}_errors" for r in ROUTES):
+            errors = other.get(reverse(f"{stem}_errors", kwargs={"token": token}))
+            assert errors.status_code in (403, 404), (persona, errors.status_code)
     assert fingerprint() == before
 
 
