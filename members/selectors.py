@@ -78,6 +78,9 @@ def member_history(user, member: Member) -> dict:
         .select_related("from_membership__union", "to_membership__union")
         .order_by("issued_on", "pk")
     )
+    for transfer in transfers:
+        # The certificate page belongs to the sending side's scope.
+        transfer.issued_here = transfer.from_membership_id in ids
     return {"memberships": memberships, "transfers": transfers}
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("transfers/<int:pk>/cancel/", transfers.transfer_cancel_view, name="transfer_cancel"),
     path("applications/", applications.applications, name="applications"),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("unions/join-poster/", applications.union_join_poster_find, name="union_join_poster_find"),
     path("unions/<int:pk>/join-poster/", applications.union_join_poster, name="union_join_poster"),
     path("import/jobs/", imports.member_import_jobs, name="member_import_jobs"),
     path("import/jobs/<int:pk>/", imports.member_import_job, name="member_import_job"),

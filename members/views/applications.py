@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +44,19 @@ def union_join_poster(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     url = request.build_absolute_uri(reverse("join:application_form", args=[join_token(union)]))
     return render(request, "members/join_poster.html", {"union": union, "url": url, "qr": qr_data_uri(url)})
+
+
+@login_required
+@require_GET
+def union_join_poster_find(request: HttpRequest) -> HttpResponse:
+    """The poster of a union named by its code or exact name, within the user's scope."""
+    require(request.user, Perm.VIEW)
+    text = request.GET.get("union", "").strip()
+    union = Union.objects.visible_to(request.user).filter(Q(code=text) | Q(name=text)).order_by("pk").first()
+    if union is None:
+        messages.error(request, _("在您的管辖范围内没有编号或名称为“%(text)s”的工会。") % {"text": text})
+        return redirect("members:applications")
+    return redirect("members:union_join_poster", pk=union.pk)
 
 
 @require_http_methods(["GET", "POST"])

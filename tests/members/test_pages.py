@@ -253,3 +253,32 @@ def test_the_public_form_is_rate_limited(client, divisions, monkeypatch):
     statuses = [join_post(client, token).status_code for _ in range(11)]
     assert statuses[:10] == [302] * 10 and statuses[10] == 429
     assert JoinApplication.objects.count() == 10
+
+
+def test_finding_a_poster_by_union_code_stays_in_scope(client_for, county, other_county):
+    _, union = workplace()
+    found = client_for(county).get(reverse("members:union_join_poster_find"), {"union": union.code})
+    assert found.url == reverse("members:union_join_poster", args=[union.pk])
+    refused = client_for(other_county).get(reverse("members:union_join_poster_find"), {"union": union.code})
+    assert refused.url == reverse("members:applications")
+
+
+def test_the_receiving_side_sees_the_history_but_not_the_senders_certificate(
+    client_for, county, other_prefecture
+):
+    from members.services import transfer_accept
+
+    enterprise, union = workplace()
+    _, far_union = workplace(area_id="540200")
+    old = enrol(county, union, enterprise)
+    transfer = transfer_issue(user=county, membership=old, issued_on=dt.date(2015, 6, 1))
+    transfer_accept(
+        user=other_prefecture,
+        number=transfer.number,
+        union=far_union,
+        employer=None,
+        accepted_on=dt.date(2015, 6, 9),
+    )
+    page = client_for(other_prefecture).get(reverse("members:member_detail", args=[old.member_id]))
+    assert transfer.number in page.text and far_union.name in page.text
+    assert reverse("members:transfer_detail", args=[transfer.pk]) not in page.text
