@@ -80,16 +80,15 @@ def browser() -> Iterator[Browser]:
 class Journey:
     """One browser tab with its problems log and numbered screenshots."""
 
-    def __init__(self, page: Page, base_url: str, name: str):
+    def __init__(self, page: Page, base_url: str, folder: Path, prefix: str = ""):
         self.page = page
         self.base_url = base_url
         self.origin = urlsplit(base_url).netloc
         self.problems: list[str] = []
         self.expected_statuses: set[int] = set()
         self.step = 0
-        self.folder = ARTIFACTS / name
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.prefix = prefix
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("requestfailed", self._on_request_failed)
@@ -123,7 +122,7 @@ class Journey:
         """Save this step's screenshot; `doc` names its copy in docs/screenshots/ for the README."""
         self.step += 1
         slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-        path = self.folder / f"{self.step:02d}-{slug}.png"
+        path = self.folder / f"{self.prefix}{self.step:02d}-{slug}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         if doc and os.environ.get("DOC_SCREENSHOTS") == "1":
             DOC_SHOTS.mkdir(parents=True, exist_ok=True)
@@ -134,13 +133,21 @@ class Journey:
         assert not self.problems, "The browser reported problems:\n" + "\n".join(self.problems)
 
 
-def _new_journey(browser: Browser, live_server, request, viewport: dict, **options) -> Iterator[Journey]:
+@pytest.fixture
+def screenshots_folder(request) -> Path:
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _new_journey(browser: Browser, live_server, request, folder: Path, prefix: str, viewport: dict, **kw):
     context: BrowserContext = browser.new_context(
-        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True, **options
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True, **kw
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
-    journey = Journey(page, live_server.url, request.node.name)
+    journey = Journey(page, live_server.url, folder, prefix)
     try:
         yield journey
         report = getattr(request.node, "rep_call", None)
@@ -153,14 +160,22 @@ def _new_journey(browser: Browser, live_server, request, viewport: dict, **optio
 
 
 @pytest.fixture
-def journey(browser, live_server, request) -> Iterator[Journey]:
-    yield from _new_journey(browser, live_server, request, DESKTOP)
+def journey(browser, live_server, request, screenshots_folder) -> Iterator[Journey]:
+    yield from _new_journey(browser, live_server, request, screenshots_folder, "", DESKTOP)
 
 
 @pytest.fixture
-def phone_journey(browser, live_server, request) -> Iterator[Journey]:
+def phone_journey(browser, live_server, request, screenshots_folder) -> Iterator[Journey]:
     yield from _new_journey(
-        browser, live_server, request, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+        browser,
+        live_server,
+        request,
+        screenshots_folder,
+        "phone-",
+        PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
 
 
