@@ -30,6 +30,8 @@ urlpatterns = [
     path("directory/", include("organizations.directory_urls")),
     path("members/", include("members.urls")),
     path("join/", include("members.join_urls")),
+    path("drives/", include("drives.urls")),
+    path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.dashboards.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
