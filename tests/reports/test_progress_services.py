@@ -115,7 +115,7 @@ def test_the_database_refuses_to_change_an_accepted_report(prefecture, hq, drive
     report_accept(user=hq, report_id=report.pk)
 
     for changes in ({"progress": "改写"}, {"figures": {"members_total": 999}}, {"status": "draft"}):
-        with pytest.raises(InternalError, match="frozen|accepted"), transaction.atomic():
+        with pytest.raises(InternalError, match=r"frozen|accepted"), transaction.atomic():
             ProgressReport.objects.filter(pk=report.pk).update(**changes)
     with pytest.raises(InternalError, match="cannot be deleted"), transaction.atomic():
         ProgressReport.objects.filter(pk=report.pk).delete()

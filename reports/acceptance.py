@@ -1,0 +1,149 @@
+"""Year-end acceptance (考核验收): the plan's assessment items and how they are scored.
+
+Each item has a target, an actual value (from drives.figures at the
+assessment day, the earlier of today and 31 December), whether it is met, and
+points. Scoring rule: an item of weight W scores W × min(actual / target, 1),
+rounded to one decimal; "met" means actual ≥ target. A target of 0 (nothing
+to cover) counts as fully met. Items that do not apply to a unit (parks,
+townships and communities for the federation, which has no territory) are
+left out and the remaining weights are scaled up so the full score is
+always 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from drives import figures
+from drives.models import Drive, Target
+from drives.periods import Period
+from reports.models import ProgressReport, TypicalCase
+from reports.units import Unit
+
+FULL_SCORE = 100
+CASES_EXPECTED = 2
+
+
+@dataclass
+class Item:
+    key: str
+    label: str
+    weight: float
+    target: float | None
+    actual: float | None
+    is_ratio: bool = False
+    applies: bool = True
+    met: bool = False
+    points: float = 0.0
+
+    def score(self, scale: float) -> None:
+        if not self.applies:
+            return
+        if self.target is None or self.actual is None:
+            self.met, fraction = False, 0.0
+        elif self.target <= 0:
+            self.met, fraction = True, 1.0
+        else:
+            self.met = self.actual >= self.target
+            fraction = max(0.0, min(self.actual / self.target, 1.0))
+        self.points = round(self.weight * scale * fraction, 1)
+
+
+def assessment_day(drive: Drive, today: dt.date | None = None) -> dt.date:
+    return min(today or timezone.localdate(), dt.date(drive.year, 12, 31))
+
+
+def reports_due(drive: Drive, day: dt.date) -> list[Period]:
+    """The bimonthly periods from mobilisation on whose deadline has passed by day."""
+    first = Period.containing(drive.mobilisation_start)
+    return [p for p in Period.of_year(drive.year) if p >= first and p.deadline() <= day]
+
+
+def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list[Item], float]:
+    day = assessment_day(drive, today)
+    f = figures.compute(unit.scope, day, drive=drive)
+    target = Target.objects.filter(drive=drive, scope_key=unit.key).first()
+    due = reports_due(drive, day)
+    on_time = sum(
+        1
+        for r in ProgressReport.objects.filter(
+            drive=drive, unit_key=unit.key, is_latest=True, period__in=[p.name for p in due]
+        ).exclude(first_submitted_at=None)
+        if r.on_time
+    )
+    cases = TypicalCase.objects.filter(drive=drive, unit_key=unit.key).count()
+    places = not unit.is_federation
+    coverage_goal = (target.four_element_coverage_target if target else 100) / 100
+    membership_goal = (target.four_element_membership_target if target else 80) / 100
+
+    def goal(value: int | None, fallback: int | None) -> int | None:
+        return value if value is not None else fallback
+
+    items = [
+        Item("growth", "会员数较基数增长", 15, f["members_baseline"] + 1, f["members_total"]),
+        Item("target_progress", "完成会员目标任务", 20, f["target_members"], f["members_total"]),
+        Item(
+            "four_element_coverage",
+            "四要素企业建会率达100%",
+            15,
+            coverage_goal,
+            figures.ratio(f["four_element_covered"], f["four_element_total"])
+            if f["four_element_total"]
+            else 1.0,
+            is_ratio=True,
+        ),
+        Item(
+            "four_element_membership",
+            "四要素企业农牧民工入会率≥80%",
+            15,
+            membership_goal,
+            f["four_element_membership_rate"] if f["four_element_membership_rate"] is not None else 1.0,
+            is_ratio=True,
+        ),
+        Item(
+            "small_covered",
+            "小微企业联合建会覆盖",
+            5,
+            goal(target.small_covered_target if target else None, f["small_enterprises_total"]),
+            f["small_enterprises_covered"],
+        ),
+        Item(
+            "parks",
+            "园区建会",
+            5,
+            goal(target.parks_with_union_target if target else None, f["parks_total"]),
+            f["parks_with_union"],
+            applies=places,
+        ),
+        Item(
+            "townships",
+            "乡镇“八有”达标",
+            5,
+            goal(target.townships_eight_haves_target if target else None, f["townships_total"]),
+            f["townships_eight_haves"],
+            applies=places,
+        ),
+        Item(
+            "communities",
+            "社区（村）建会",
+            5,
+            goal(target.communities_with_union_target if target else None, f["communities_total"]),
+            f["communities_with_union"],
+            applies=places,
+        ),
+        Item("reports_on_time", "双月进展报告按时报送", 10, len(due), on_time),
+        Item("cases", "报送典型案例", 5, CASES_EXPECTED, cases),
+    ]
+    applicable = sum(i.weight for i in items if i.applies)
+    scale = FULL_SCORE / applicable
+    for item in items:
+        item.score(scale)
+    return items, round(sum(i.points for i in items), 1)
+
+
+def items_as_json(items: list[Item]) -> list[dict[str, Any]]:
+    return [asdict(item) for item in items]
