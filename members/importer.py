@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from members.bulk_write import NewMembership, NewPerson, insert_members, insert_memberships
@@ -24,22 +24,27 @@ from members.idnumber import IdNumber, make_id_number, parse_id_number
 from members.models import JoinChannel, Member, Membership
 from members.personal_data import keyed_hash
 from members.phone import normalize_phone
+from organizations import audit
 from organizations.creditcode import CreditCodeError, normalize_credit_code
-from organizations.models import Enterprise, Union
+from organizations.models import AuditAction, Enterprise, Union
+from organizations.permissions import Perm, has_perm
 from organizations.tabular.columns import (
+    MAX_ERRORS,
     Field,
     Parsed,
     ParsedRow,
     RowError,
     choice_parser,
+    map_headers,
     parse_date,
+    parse_rows,
     parse_text,
     parse_yes_no,
 )
 from organizations.tabular.importer import Importer, ImportResult
-from organizations.tabular.reading import cell_text
+from organizations.tabular.reading import SpreadsheetError, Table, cell_text, read_table
 
-BATCH = 5000
+CHUNK = 5000
 HASH_CHUNK = 5000
 
 ID, PHONE, EMPLOYER, UNION, JOINED = "身份证号", "手机号", "工作单位", "所属工会", "入会日期"
@@ -111,7 +116,7 @@ class MemberImporter(Importer):
         "整个文件检查无误后才会一次性保存；任何一行有误则一行也不保存。",
     ]
 
-    def __init__(self, user, *, progress: Callable[[int, int], None] | None = None):
+    def __init__(self, user, *, progress: Callable[[int], None] | None = None):
         super().__init__(user)
         self.progress = progress
         self.today = timezone.localdate()
@@ -127,34 +132,77 @@ class MemberImporter(Importer):
 
     def run(self, file: IO[bytes], *, dry_run: bool = False, progress=None) -> ImportResult:
         try:
-            return super().run(file, dry_run=dry_run)
+            return self._run_in_chunks(file, dry_run=dry_run)
         except IntegrityError:
             # Another import saved some of the same people between our check and our
             # write (the unique indexes refused ours, so nothing of it was kept). The
             # check, run again, now names those rows.
             file.seek(0)
-            result = super().run(file, dry_run=True)
+            result = self._run_in_chunks(file, dry_run=True)
             result.dry_run = dry_run
             if result.ok:
                 result.file_error = "保存时与另一项同时进行的导入冲突，未保存任何数据，请重新导入。"
             return result
 
-    # Validation.
+    def _run_in_chunks(self, file: IO[bytes], *, dry_run: bool) -> ImportResult:
+        """The shared pipeline's three steps, a chunk of rows at a time, so memory stays
+        flat however long the file. Chunks are written as they pass, inside one
+        transaction; the first bad row stops the writing (checking goes on, to list
+        every problem) and the transaction is rolled back: all rows or none."""
+        result = ImportResult(dry_run=dry_run)
+        if not has_perm(self.user, Perm.IMPORT):
+            result.file_error = "该账号没有导入权限（只读账号不能导入）。"
+            return result
+        self._seen: dict[int, int] = {}  # first 64 bits of each keyed hash → its row
+        try:
+            with transaction.atomic():
+                table = read_table(file)
+                map_headers(table.headers, self.fields)  # a missing column fails before any row
+                self._prepare_write(dry_run)
+                for chunk in _chunks(table.rows, CHUNK):
+                    result.total += len(chunk)
+                    if len(result.errors) >= MAX_ERRORS:
+                        continue  # refused anyway: only count the rest
+                    parsed = parse_rows(Table(table.headers, iter(chunk)), self.fields)
+                    result.errors += parsed.errors + self.validate(parsed)
+                    if not result.errors and not dry_run:
+                        result.saved += self.write(parsed.rows)
+                    self._report(result.total)
+                if result.total == 0:
+                    result.file_error = "文件中没有数据行（第一行应为表头，从第二行起为数据）。"
+                if not result.ok or dry_run:
+                    raise _NothingToKeep
+                audit.record(
+                    user=self.user,
+                    action=AuditAction.IMPORT,
+                    changes={"import": self.name, "rows": result.saved},
+                )
+        except SpreadsheetError as error:
+            result.file_error = str(error)
+        except _NothingToKeep:
+            pass
+        if not result.ok:
+            result.saved = 0
+        result.errors = sorted(result.errors[:MAX_ERRORS], key=lambda e: (e.row, e.column))
+        return result
+
+    # Validation, one chunk at a time.
 
     def validate(self, parsed: Parsed) -> list[RowError]:
         errors: list[RowError] = []
-        rows = parsed.rows
-        first_row: dict[str, int] = {}
-        for row in rows:
+        rows = []
+        for row in parsed.rows:
             values = row.values
             if values["channel"] == JoinChannel.TRANSFER_IN:
                 errors.append(RowError(row.number, "入会方式", "转入会员请用转会凭证办理"))
             id_hash = keyed_hash(values["id_number"].value)
             values["id_hash"] = id_hash
-            if id_hash in first_row:
-                errors.append(RowError(row.number, ID, f"与第{first_row[id_hash]}行是同一人"))
-            else:
-                first_row[id_hash] = row.number
+            key = int(id_hash[:16], 16)
+            if key in self._seen:
+                errors.append(RowError(row.number, ID, f"与第{self._seen[key]}行是同一人"))
+                continue  # the first row of this person carries the other checks
+            self._seen[key] = row.number
+            rows.append(row)
             if values["joined_on"] > self.today:
                 errors.append(RowError(row.number, JOINED, "入会日期晚于今天"))
             elif values["joined_on"] < values["id_number"].birth_date:
@@ -264,26 +312,40 @@ class MemberImporter(Importer):
 
     # Writing.
 
-    def write(self, rows: list[ParsedRow]) -> int:
-        if connection.vendor == "postgresql":
+    def _prepare_write(self, dry_run: bool) -> None:
+        if connection.vendor == "postgresql" and not dry_run:
             # The import's one commit need not wait for its WAL to reach the disk: a crash in
             # that instant loses the whole import (never part of it), which the clerk sees.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        """Save one checked chunk: new people, then every row's membership."""
         member_ids: dict[str, int] = dict(self._existing)
-        user_id = self.user.pk
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            member_ids.update(
-                insert_members([_person(r.values) for r in batch if r.values["id_hash"] not in member_ids])
-            )
-            insert_memberships([_membership(r.values, member_ids, user_id) for r in batch])
-            self._report(start + len(batch), len(rows))
+        member_ids.update(
+            insert_members([_person(r.values) for r in rows if r.values["id_hash"] not in member_ids])
+        )
+        insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
         return len(rows)
 
-    def _report(self, done: int, total: int) -> None:
+    def _report(self, done: int) -> None:
         if self.progress is not None:
-            self.progress(min(done, total), total)
+            self.progress(done)
+
+
+class _NothingToKeep(Exception):
+    """Raised inside the import's transaction to roll it back (errors, or a dry run)."""
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _credit_code(text: str) -> str | None:

@@ -37,10 +37,10 @@ def run_member_import(job_id: int) -> str:
             _finish(job, JobStatus.FAILED, file_error="导入文件已失效，请重新上传。")
             return job.status
 
-        def progress(done: int, total: int) -> None:
-            report_progress(job.pk, "saving", done, total)
+        def progress(done: int) -> None:
+            report_progress(job.pk, "working", done, job.total)
 
-        report_progress(job.pk, "checking", 0, 0)
+        report_progress(job.pk, "working", 0, job.total)
         importer = MemberImporter(owner, progress=progress)
         with upload.path.open("rb") as handle:
             result = importer.run(handle)

@@ -75,14 +75,15 @@ class MemberImportViews(ImportViews):
             return super().upload(request)
         importer = self.importer(request)
         form = UploadForm(request.POST, request.FILES)
-        if not form.is_valid() or _row_count(form.cleaned_data["file"]) <= JOB_THRESHOLD:
+        rows = _row_count(form.cleaned_data["file"]) if form.is_valid() else 0
+        if rows <= JOB_THRESHOLD:
             return super().upload(request)
         upload = form.cleaned_data["file"]
         stashed = stash(upload, user=request.user, importer_name=importer.name)
         try:
             with transaction.atomic():
                 job = ImportJob.objects.create(
-                    owner=request.user, token=stashed.token, filename=upload.name or ""
+                    owner=request.user, token=stashed.token, filename=upload.name or "", total=rows
                 )
                 enqueue_on_commit(run_member_import, job.pk)
         except JobQueueUnavailable as error:

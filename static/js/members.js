@@ -15,7 +15,7 @@
   }
   var bar = job.querySelector("[data-role=bar]");
   var status = job.querySelector("[data-role=status]");
-  var stages = { checking: "正在检查每一行…", saving: "正在保存…", queued: "排队中…", running: "进行中…" };
+  var stages = { working: "正在检查并保存…", queued: "排队中…", running: "进行中…" };
 
   function poll() {
     fetch(job.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
