@@ -12,7 +12,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from members.idnumber import IdNumber
+from members.idnumber import IdNumber, parse_id_number
 from members.models import ApplicationStatus, JoinApplication, JoinChannel, Membership
 from members.personal_data import keyed_hash
 from members.services.enrolment import MemberError, PersonDetails, member_enrol
@@ -70,8 +70,6 @@ def application_approve(
         raise MemberError("入会方式应为网上申请或源头入会。", field="channel")
     with transaction.atomic():
         application = _pending_locked(user, application)
-        from members.idnumber import parse_id_number
-
         person = PersonDetails(
             id_number=parse_id_number(application.reveal_id_number()),
             name=application.name,
