@@ -184,3 +184,50 @@ def test_a_finalised_acceptance_cannot_be_changed(finalised, changes):
     with pytest.raises(DatabaseError), transaction.atomic():
         Acceptance.objects.filter(pk=finalised.pk).delete()
     assert Acceptance.objects.filter(pk=finalised.pk).values().get() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_return_and_an_acceptance_at_the_same_moment_cannot_both_happen(submitted, hq):
+    """Two HQ reviewers act on one submitted report at once: exactly one wins; the other is told."""
+    import threading
+
+    from django.db import connection
+
+    from organizations.models import AuditAction, AuditEntry
+    from reports.services.progress import report_return
+
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def act(name, action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+            outcomes[name] = "done"
+        except ReportError as error:
+            outcomes[name] = str(error)
+        finally:
+            connection.close()
+
+    def accept():
+        report_accept(user=hq, report_id=submitted.pk)
+
+    def send_back():
+        report_return(user=hq, report_id=submitted.pk, comments="请补充典型经验")
+
+    threads = [
+        threading.Thread(target=act, args=(name, action))
+        for name, action in (("accept", accept), ("return", send_back))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcome == "done" for outcome in outcomes.values()) == [False, True], outcomes
+    winner = next(name for name, outcome in outcomes.items() if outcome == "done")
+    status = ProgressReport.objects.get(pk=submitted.pk).status
+    assert status == {"accept": ReportStatus.ACCEPTED, "return": ReportStatus.RETURNED}[winner]
+    transitions = AuditEntry.objects.filter(action=AuditAction.TRANSITION, object_id=str(submitted.pk))
+    reviews = [entry.changes["status"] for entry in transitions if entry.changes["status"] != "submitted"]
+    assert reviews == [status]
