@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unionapp
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint check audit browser bench clean
+.PHONY: run test lint check audit browser bench loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,10 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py seed_demo --scale small
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# Browser journeys need Debian's Chromium; install it when it is missing.
+# Browser journeys need Debian's Chromium and a Chinese font (screenshots); install them when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
 
 test: $(VENV)/.installed browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
@@ -42,8 +43,13 @@ check: $(VENV)/.installed
 audit: $(VENV)/.installed
 	.ci/dependency-audit
 
+# Region-scale benchmark in its own database (bench/run.py --quick for a tenth); results in bench/RESULTS.md.
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+# 50 staff on gunicorn + Celery over loopback for 90 s while an import and a roll-up run.
+loadtest: $(VENV)/.installed
+	$(PY) loadtest/run.py --record
 
 clean:
 	rm -rf var/db.sqlite3 var/media test-artifacts
