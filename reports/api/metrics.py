@@ -1,7 +1,9 @@
 """GET /api/v1/metrics/?scope=CODE&date=YYYY-MM-DD: every DESIGN figure by its name.
 
-The numbers come from drives.figures, the one place figures are defined, so
-the API, the dashboards and the Excel forms can never disagree.
+The numbers come from drives.figures, the one place figures are defined,
+through the same selector as the dashboards (a period's last day reads the
+roll-up's snapshot where there is one), so the API and the dashboards cannot
+disagree.
 """
 
 import datetime as dt
@@ -10,14 +12,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drives import figures
-from reports.api.views import CanView
+from reports.api.views import AUTHENTICATION, CanView
 from reports.dashboards.scopes import figure_scope_for_key, own_figure_scope
+from reports.dashboards.selectors import figures_for
 
 
 def parse_day(raw: str | None) -> dt.date:
@@ -35,6 +37,9 @@ class MetricsSerializer(serializers.Serializer):
     scope = serializers.CharField(help_text="A division code, or 'federation'.")
     scope_name = serializers.CharField()
     date = serializers.DateField()
+    from_snapshot = serializers.BooleanField(
+        help_text="True when the figures were read from the roll-up's snapshot of a period's last day."
+    )
     figures = serializers.DictField(help_text="Every DESIGN figure, by its name.")
 
 
@@ -55,10 +60,19 @@ class MetricsSerializer(serializers.Serializer):
     responses=MetricsSerializer,
 )
 @api_view(["GET"])
+@authentication_classes(AUTHENTICATION)
 @permission_classes([CanView])
 def metrics(request: Request) -> Response:
     key = request.query_params.get("scope")
     target = figure_scope_for_key(request.user, key) if key else own_figure_scope(request.user)
     day = parse_day(request.query_params.get("date"))
-    values = figures.compute(target.scope, day)
-    return Response({"scope": target.key, "scope_name": target.label, "date": day, "figures": values})
+    found, from_snapshot = figures_for([target], day)
+    return Response(
+        {
+            "scope": target.key,
+            "scope_name": target.label,
+            "date": day,
+            "from_snapshot": from_snapshot,
+            "figures": found[target.key],
+        }
+    )

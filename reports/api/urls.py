@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from reports.api import views
+from reports.api import metrics, views
 
 app_name = "api"
 
@@ -22,5 +22,6 @@ urlpatterns = [
         ),
         name="schema",
     ),
+    path("metrics/", metrics.metrics, name="metrics"),
     *router.urls,
 ]

@@ -37,8 +37,17 @@ class FigureScope:
         return self.scope.kind == "federation"
 
 
+def scope_of_area(area: Area) -> Scope:
+    """The region is Scope.region() (key ""), as the roll-up stores it; any other area its subtree."""
+    return Scope.region() if area.level == AreaLevel.REGION else Scope.of_area(area)
+
+
 def region_area() -> Area | None:
     return Area.objects.filter(level=AreaLevel.REGION).first()
+
+
+def federation_scope() -> FigureScope:
+    return FigureScope(Scope.federation(), None, gettext("区非公企业工会联合会"))
 
 
 def own_figure_scope(user: User) -> FigureScope:
@@ -47,11 +56,11 @@ def own_figure_scope(user: User) -> FigureScope:
     if scope.kind == "nothing":
         raise Http404
     if scope.kind == "federation":
-        return FigureScope(scope, None, user.place_label)
+        return federation_scope()
     if scope.kind == "union":
         return FigureScope(scope, None, user.union.name)
     area = region_area() if scope.is_region else user.area
-    return FigureScope(Scope.of_area(area) if area else scope, area, area.name if area else user.place_label)
+    return FigureScope(scope_of_area(area) if area else scope, area, area.name if area else user.place_label)
 
 
 def figure_scope_for_key(user: User, key: str) -> FigureScope:
@@ -59,9 +68,9 @@ def figure_scope_for_key(user: User, key: str) -> FigureScope:
     own = Scope.for_user(user)
     if key == FEDERATION_KEY:
         if own.kind == "federation" or (own.kind == "area" and own.is_region):
-            return FigureScope(Scope.federation(), None, gettext("区非公企业工会联合会"))
+            return federation_scope()
         raise Http404
     area = Area.objects.filter(code=key).first()
     if area is None or own.kind != "area" or not area.prefix.startswith(own.prefix):
         raise Http404
-    return FigureScope(Scope.of_area(area), area, area.name)
+    return FigureScope(scope_of_area(area), area, area.name)
