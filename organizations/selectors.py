@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -78,10 +79,14 @@ def with_facts(enterprises: EnterpriseQuerySet, day: dt.date) -> EnterpriseQuery
 
 
 def below_rate(enterprises: QuerySet) -> QuerySet:
-    """Rows (annotated with migrant_members) whose membership rate is under 80 %."""
-    return enterprises.filter(migrant_workers__gt=0).filter(
-        migrant_members__lt=F("migrant_workers") * _RATE_NUM / _RATE_DEN
+    """Rows (annotated with migrant_members) whose membership rate is under 80 %.
+
+    Compared as members × 100 < migrant workers × 80, in integers: no division
+    truncates (9 migrant workers need 8 members, not 7), as in drives.figures."""
+    gap = ExpressionWrapper(
+        F("migrant_members") * _RATE_DEN - F("migrant_workers") * _RATE_NUM, output_field=IntegerField()
     )
+    return enterprises.filter(migrant_workers__gt=0).alias(rate_gap=gap).filter(rate_gap__lt=0)
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,14 @@ def test_federation_staff_do_not_confirm_eight_haves(federation, divisions, clie
     response = client_for(federation).post(url, {"checked_on": "2015-09-01"})
     assert response.status_code == 403
     assert not EightHavesCheck.objects.exists()
+
+
+def test_the_80_percent_line_is_exact(county, divisions, client_for):
+    # 9 migrant workers: 7 members is 77.8 % (below), 8 is 88.9 % (not below).
+    seven = EnterpriseFactory(name="七人入会", migrant_workers=9)
+    eight = EnterpriseFactory(name="八人入会", migrant_workers=9)
+    cover(seven, members=7)
+    cover(eight, members=8)
+    response = client_for(county).get(reverse("directory:redlists"))
+    names = {e.name for e in response.context["sections"][1]["rows"]}
+    assert names == {"七人入会"}
