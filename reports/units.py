@@ -45,7 +45,7 @@ def units_for(user: User) -> list[Unit]:
     units = all_units()
     if scope.kind == "federation":
         return [u for u in units if u.is_federation]
-    if scope.kind not in ("area", "union"):
+    if scope.kind != "area":  # union staff see their union, not a reporting unit (as UnitScopedQuerySet)
         return []
     if scope.is_region:
         return units
