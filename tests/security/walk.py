@@ -30,6 +30,10 @@ NAMES = {
     "member": "{}会员",
     "application": "{}申请人",
 }
+# Reporting units: a prefecture (by its code prefix) or the federation. Both
+# Lhasa counties' sides share Lhasa's unit.
+UNIT_OF_SIDE = {"mine": "5401", "theirs": "5401", "far": "5402", "fed": "federation"}
+UNIT_NAMES = {"report": "{}报告进展", "inspection": "{}督查发现", "case": "{}典型案例"}
 # Who owns each side's import job (a job is its owner's alone).
 JOB_OWNERS = {"mine": "county", "fed": "federation", "theirs": "other_county", "far": "other_prefecture"}
 PERSONA_PREFIX = {
@@ -52,14 +56,20 @@ PERSONAS = [
 
 def may_see(persona: str, model: str, side: str) -> bool:
     """DESIGN's scopes, restated for the walk's records."""
+    if model in ("importjob", "exportjob"):
+        return JOB_OWNERS[side] == persona
+    if model == "drive":
+        return True  # one drive for the region; its pages are HQ's by role, not by scope
+    if model in ("report", "acceptance", "case", "casephoto", "inspection", "problem"):
+        return may_see_unit(persona, UNIT_OF_SIDE[side])
+    if model == "target" and persona == "union_staff":
+        return side == "mine"  # a union's staff work within their union's county
+    if model == "application":
+        model = "member"  # an application lies where the union it asks to join lies
     if persona in ("hq", "hq_viewer"):
         return True
     if persona in PERSONA_PREFIX:
         return SIDES[side].startswith(PERSONA_PREFIX[persona])
-    if model == "importjob":
-        return JOB_OWNERS[side] == persona
-    if model == "application":
-        model = "member"  # an application lies where the union it asks to join lies
     if persona == "federation":  # affiliates anywhere; parks are reference data for everyone
         return model == "park" or side == "fed"
     if persona == "union_staff":  # its own union (not in the walk's world); parks of its county
@@ -67,13 +77,32 @@ def may_see(persona: str, model: str, side: str) -> bool:
     raise ValueError(persona)
 
 
+def may_see_unit(persona: str, unit: str) -> bool:
+    """A unit's rows are seen in its subtree and above it (reports.models.UnitScopedQuerySet)."""
+    if persona in ("hq", "hq_viewer"):
+        return True
+    if persona == "federation":
+        return unit == "federation"
+    if persona in PERSONA_PREFIX:
+        prefix = PERSONA_PREFIX[persona]
+        return unit != "federation" and (unit.startswith(prefix) or prefix.startswith(unit))
+    return False
+
+
 def forbidden_texts(persona: str) -> list[str]:
-    return [
+    texts = [
         template.format(MARKERS[side])
         for model, template in NAMES.items()
         for side in SIDES
         if not may_see(persona, model, side)
     ]
+    texts += [
+        template.format(MARKERS[side])
+        for template in UNIT_NAMES.values()
+        for side in ("mine", "far", "fed")  # the sides whose units carry the records
+        if not may_see_unit(persona, UNIT_OF_SIDE[side])
+    ]
+    return texts
 
 
 @dataclass(frozen=True)
@@ -136,6 +165,7 @@ def build_world(users: dict[str, Any]) -> World:
     from tests.factories import EnterpriseFactory, ParkFactory, UnionFactory
 
     world = World()
+    _add_unit_records(world, users)
     for index, (side, code) in enumerate(SIDES.items()):
         marker = MARKERS[side]
         affiliate = side == "fed"
@@ -193,9 +223,95 @@ def build_world(users: dict[str, Any]) -> World:
     return world
 
 
+def _add_unit_records(world: World, users: dict[str, Any]) -> None:
+    """The drive, and each reporting unit's report, acceptance, case, inspection and target."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from drives.models import Target
+    from reports.models import (
+        Acceptance,
+        CasePhoto,
+        ExportJob,
+        Inspection,
+        InspectionProblem,
+        ProgressReport,
+        TypicalCase,
+    )
+    from tests.reports.helpers import make_drive
+
+    drive = make_drive()
+    made: dict[str, dict[str, Any]] = {}
+    for side, unit in UNIT_OF_SIDE.items():
+        world.add("drive", side, drive)
+        if unit not in made:
+            marker = MARKERS[side]
+            place = {
+                "unit_key": unit,
+                "area_id": None if unit == "federation" else f"{unit}00",
+                "is_federation": unit == "federation",
+            }
+            case = TypicalCase.objects.create(
+                drive=drive,
+                title=UNIT_NAMES["case"].format(marker),
+                sector="construction",
+                body="做法",
+                submitted_by=users["hq"],
+                **place,
+            )
+            inspection = Inspection.objects.create(
+                drive=drive,
+                visited_on=dt.date(2015, 6, 1),
+                team="督查组",
+                units_visited="工地",
+                findings=UNIT_NAMES["inspection"].format(marker),
+                created_by=users["hq"],
+                **place,
+            )
+            made[unit] = {
+                "report": ProgressReport.objects.create(
+                    drive=drive,
+                    period="2015-B3",
+                    deadline=dt.date(2015, 7, 10),
+                    progress=UNIT_NAMES["report"].format(marker),
+                    **place,
+                ),
+                "acceptance": Acceptance.objects.create(drive=drive, **place),
+                "case": case,
+                "casephoto": CasePhoto.objects.create(
+                    case=case, image=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+                ),
+                "inspection": inspection,
+                "problem": InspectionProblem.objects.create(
+                    inspection=inspection,
+                    description="问题",
+                    responsible="县总工会",
+                    deadline=dt.date(2015, 9, 1),
+                ),
+            }
+        for key, obj in made[unit].items():
+            world.add(key, side, obj)
+        world.add(
+            "exportjob",
+            side,
+            ExportJob.objects.create(owner=users[JOB_OWNERS[side]], kind="progress", drive=drive),
+        )
+    for side, code in SIDES.items():
+        key = "federation" if side == "fed" else code
+        target = Target(drive=drive, member_target=1000, level="federation" if side == "fed" else "county")
+        target.scope_key, target.is_federation = key, side == "fed"
+        target.area_id = None if side == "fed" else code
+        target.save()
+        world.add("target", side, target)
+
+
 # url name fragment → model key, most specific first.
 MODEL_KEYS = [
     ("import_job", "importjob"),
+    ("export", "exportjob"),
+    ("case_photo", "casephoto"),
+    ("problem", "problem"),
+    ("special_report", "acceptance"),
+    ("split", "drive"),
     ("audit", "enterprise"),  # an object's history: the walk uses the enterprise's
     ("membership", "membership"),
     ("transfer", "transfer"),
@@ -243,6 +359,20 @@ def url_kwargs(route: Route, world: World, side: str) -> dict[str, Any] | None:
             from members.join_links import join_token
 
             kwargs[param] = join_token(world.get("union", side))
+        elif param == "year":
+            kwargs[param] = world.get("drive", side).year
+        elif param == "unit":
+            kwargs[param] = UNIT_OF_SIDE[side]
+        elif param == "period":
+            kwargs[param] = "2015-B3"
+        elif param == "key" and key == "target":
+            kwargs[param] = obj.scope_key
+        elif param == "code" and route.name.endswith("split"):
+            kwargs[param] = "540100" if UNIT_OF_SIDE[side] == "5401" else "540200"
+        elif param == "problem":
+            kwargs[param] = world.get("problem", side).pk
+        elif param == "pk" and key == "problem":
+            kwargs[param] = obj.inspection_id
         elif param == "label":
             kwargs[param] = obj._meta.label_lower
         elif hasattr(obj, param) and not callable(getattr(obj, param)):
