@@ -67,3 +67,13 @@ def test_a_task_queued_in_a_rolled_back_transaction_never_runs(celery_worker_pro
         time.sleep(0.2)
     time.sleep(1)
     assert _processed("unionapp.ping") == 1
+
+
+@pytest.mark.django_db
+def test_hq_starting_a_rollup_while_redis_is_down_is_told_so(broker_down, client_for, hq):
+    from tests.reports.helpers import make_drive
+
+    drive = make_drive()
+    response = client_for(hq).post(f"/drives/{drive.year}/rollup/", {"period": "2015-B3"}, follow=True)
+    assert response.status_code == 200
+    assert "后台任务服务暂时不可用，任务未提交" in response.content.decode()
