@@ -231,3 +231,12 @@ def test_a_return_and_an_acceptance_at_the_same_moment_cannot_both_happen(submit
     transitions = AuditEntry.objects.filter(action=AuditAction.TRANSITION, object_id=str(submitted.pk))
     reviews = [entry.changes["status"] for entry in transitions if entry.changes["status"] != "submitted"]
     assert reviews == [status]
+
+
+def test_the_report_form_cannot_change_an_accepted_report(accepted, client_for, prefecture):
+    before = stored(accepted)
+    response = client_for(prefecture).post(
+        f"/reports/{accepted.pk}/write/", {"progress": "通过表单改写", "submit": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert stored(accepted) == before
