@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from members.idnumber import parse_id_number
+from members.idnumber import make_id_number, parse_id_number
 from members.models import ApplicationStatus, EndReason, JoinChannel, Membership, TransferStatus
 from members.services import (
     MemberAlreadyActive,
@@ -32,8 +32,9 @@ def enrol(user, union, enterprise, number=None, joined=dt.date(2015, 3, 1)):
 
 def test_enrol_creates_the_person_and_records_it(county):
     enterprise, union = workplace()
-    membership = enrol(county, union, enterprise)
-    assert membership.member.sex == "M" and membership.member.phone_masked == "139****1111"
+    membership = enrol(county, union, enterprise, make_id_number("540102", dt.date(1992, 1, 2), 123))
+    assert membership.member.sex == "M" and membership.member.birth_date == dt.date(1992, 1, 2)
+    assert membership.member.phone_masked == "139****1111"
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(membership.pk)).exists()
 
 
