@@ -267,7 +267,9 @@ def main() -> None:
     workers = str(max(2, (os.cpu_count() or 1) + 1))
     server = start(
         [str(VENV_BIN / "gunicorn"), "unionapp.wsgi:application", "--bind", f"{HOST}:{args.port}",
-         "--workers", workers, "--worker-class", "gthread", "--threads", "4", "--timeout", "60"],
+         "--workers", workers, "--worker-class", "gthread", "--threads", "4", "--timeout", "60",
+         # nginx speaks HTTP/1.0 to its upstream by default: one request per connection, as here.
+         "--keep-alive", "0"],
         env,
         OUT / "gunicorn.log",
     )  # fmt: skip
