@@ -53,7 +53,9 @@ class Drive(models.Model):
         verbose_name_plural = _("集中行动")
         constraints = [
             models.CheckConstraint(
-                condition=Q(baseline_year__lt=models.F("year")), name="drive_baseline_before_year"
+                condition=Q(baseline_year__lt=models.F("year")),
+                name="drive_baseline_before_year",
+                violation_error_message=_("基数年度应早于行动年度（如2015年行动以2014年为基数）。"),
             ),
             models.CheckConstraint(
                 condition=Q(mobilisation_start__lte=models.F("mobilisation_end"))
@@ -62,6 +64,9 @@ class Drive(models.Model):
                 & Q(mobilisation_start__lte=models.F("implementation_start"))
                 & Q(implementation_end__lte=models.F("acceptance_start")),
                 name="drive_phases_in_order",
+                violation_error_message=_(
+                    "阶段日期顺序不对：组织动员、推进实施、总结验收应依次进行，且每阶段开始不晚于结束。"
+                ),
             ),
         ]
 
