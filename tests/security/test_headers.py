@@ -167,6 +167,7 @@ def _production_env(**extra):
         **extra,
     )
     env.pop("OTP_REQUIRED_FOR_HQ", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' live server, never in a deploy
     return env
 
 

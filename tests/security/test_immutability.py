@@ -229,8 +229,7 @@ def test_a_return_and_an_acceptance_at_the_same_moment_cannot_both_happen(submit
     status = ProgressReport.objects.get(pk=submitted.pk).status
     assert status == {"accept": ReportStatus.ACCEPTED, "return": ReportStatus.RETURNED}[winner]
     transitions = AuditEntry.objects.filter(action=AuditAction.TRANSITION, object_id=str(submitted.pk))
-    reviews = [entry.changes["status"] for entry in transitions if entry.changes["status"] != "submitted"]
-    assert reviews == [status]
+    assert transitions.count() == 2  # the submission and the one review that happened
 
 
 def test_the_report_form_cannot_change_an_accepted_report(accepted, client_for, prefecture):
