@@ -234,7 +234,9 @@ def _member_figures(scopes, day, period, drive, targets, results) -> None:
             scope, area="union__area__code", federation="union__federation_affiliate", union="union_id"
         )
         for name, condition in conditions.items():
-            aggregates[f"{name}__{i}"] = Count("member_id", distinct=True, filter=where & condition)
+            # Plain counts, not DISTINCT (one sort per aggregate): a person holds at most
+            # one membership active on any day, so active memberships are persons.
+            aggregates[f"{name}__{i}"] = Count("pk", filter=where & condition)
     counts = Membership.objects.filter(member__is_migrant=True).aggregate(**aggregates)
     for i, scope in enumerate(scopes):
         figures = results[scope.key]
