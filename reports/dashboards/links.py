@@ -66,3 +66,9 @@ class Links:
         except NoReverseMatch:
             return None
         return f"{url}?{urlencode({'period': Period.containing(self.day).name})}"
+
+    def inspections(self) -> str | None:
+        try:
+            return reverse("reports:inspection_list")
+        except NoReverseMatch:
+            return None

@@ -125,6 +125,24 @@ def sections(board: Dashboard, links: Links) -> list[Section]:
                 Line("reports_on_time", str(_("按时报送")), f["reports_on_time"]),
             ],
         ),
+        Section(
+            "inspections",
+            str(_("督查整改")),
+            [
+                Line(
+                    "inspection_problems_open",
+                    str(_("待整改问题")),
+                    board.inspections["open"],
+                    links.inspections(),
+                ),
+                Line(
+                    "inspection_problems_overdue",
+                    str(_("逾期未整改")),
+                    board.inspections["overdue"],
+                    links.inspections(),
+                ),
+            ],
+        ),
     ]
 
 

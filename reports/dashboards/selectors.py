@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from organizations.models import Area, AreaLevel
 from organizations.scopes import Scope
 from reports.dashboards.formatting import bar_width, percent
 from reports.dashboards.scopes import FigureScope, federation_scope, scope_of_area
+from reports.models import Inspection, InspectionProblem
 
 # The level of the units shown side by side under each level.
 CHILD_LEVEL = {
@@ -60,6 +62,7 @@ class Dashboard:
     trend: list[TrendPoint] = field(default_factory=list)
     period: Period | None = None  # the period containing day
     from_snapshot: bool = False  # every number on the page read from the period's snapshots
+    inspections: dict[str, int] = field(default_factory=dict)
 
     @property
     def progress_text(self) -> str:
@@ -151,6 +154,16 @@ def trend(target: FigureScope, day: dt.date) -> list[TrendPoint]:
     return points
 
 
+def inspection_problems(target: FigureScope, day: dt.date) -> dict[str, int]:
+    """Inspection problems in scope still open at day, and those of them past their deadline (one query)."""
+    problems = InspectionProblem.objects.filter(
+        Q(resolved_on__isnull=True) | Q(resolved_on__gt=day),
+        inspection__in=Inspection.objects.in_scope(target.scope),
+        inspection__visited_on__lte=day,
+    )
+    return problems.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=day)))
+
+
 def build_dashboard(target: FigureScope, day: dt.date, *, with_trend: bool = False) -> Dashboard:
     unit_level, children = child_scopes(target)
     found, from_snapshot = figures_for([target, *children], day)
@@ -164,6 +177,7 @@ def build_dashboard(target: FigureScope, day: dt.date, *, with_trend: bool = Fal
         trend=trend(target, day) if with_trend else [],
         period=Period.containing(day),
         from_snapshot=from_snapshot,
+        inspections=inspection_problems(target, day),
     )
 
 

@@ -153,3 +153,40 @@ def test_queries_do_not_grow_with_the_data(url, client_for, hq_viewer, django_as
     with django_assert_max_num_queries(small):
         client.get(url, {"date": DAY.isoformat()})
     assert query_count(client, url) == small
+
+
+def test_overdue_inspection_problems_are_counted_in_scope(
+    client_for, hq_viewer, prefecture, other_prefecture
+):
+    from drives.models import Drive
+    from reports.models import Inspection, InspectionProblem
+
+    drive = Drive.objects.create(
+        year=2015,
+        name="2015年集中行动",
+        baseline_year=2014,
+        mobilisation_start=dt.date(2015, 1, 1),
+        mobilisation_end=dt.date(2015, 2, 28),
+        implementation_start=dt.date(2015, 3, 1),
+        implementation_end=dt.date(2015, 10, 31),
+        acceptance_start=dt.date(2015, 11, 1),
+        acceptance_end=dt.date(2015, 12, 31),
+    )
+    visit = Inspection.objects.create(
+        drive=drive,
+        unit_key="5401",
+        area_id="540100",
+        visited_on=dt.date(2015, 6, 1),
+        team="组织部",
+        units_visited="某企业",
+        findings="入会率偏低",
+    )
+    InspectionProblem.objects.create(
+        inspection=visit, description="a", responsible="x", deadline=dt.date(2015, 9, 1)
+    )
+    InspectionProblem.objects.create(
+        inspection=visit, description="b", responsible="x", deadline=dt.date(2016, 3, 1)
+    )
+    assert shown(page(client_for(prefecture), "/dashboard/"), "inspection_problems_overdue") == "1"
+    assert shown(page(client_for(prefecture), "/dashboard/"), "inspection_problems_open") == "2"
+    assert shown(page(client_for(other_prefecture), "/dashboard/"), "inspection_problems_open") == "0"
