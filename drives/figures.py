@@ -72,8 +72,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 
 from drives.models import Drive, Target
 from drives.periods import Period
@@ -91,7 +90,6 @@ from organizations.models import (
 )
 from organizations.models.directory import FOUR_ELEMENT_MEMBERSHIP_RATE
 from organizations.scopes import FEDERATION_KEY, Scope
-from organizations.selectors import migrant_members
 
 _RATE_PERCENT = round(FOUR_ELEMENT_MEMBERSHIP_RATE * 100)
 
@@ -266,43 +264,83 @@ def _open_enterprises(day: dt.date):
 
 
 def _enterprise_figures(scopes, day, results) -> None:
-    four = Q(employees__gte=25, has_party_org=True, operating=True, profitable=True)
-    small = Q(employees__lt=25)
-    enterprises = _open_enterprises(day).annotate(
-        covered_by_joint=Exists(
-            Coverage.objects.active_on(day).filter(enterprise=OuterRef("pk"), union__kind=UnionKind.JOINT)
-        ),
-        migrant_members=migrant_members(day),
-        # >= 0 when members reach 80 % of migrant workers; integers, so no rounding.
-        rate_gap=ExpressionWrapper(
-            F("migrant_members") * 100 - F("migrant_workers") * _RATE_PERCENT, output_field=IntegerField()
-        ),
-    )
-    aggregates = {}
-    for i, scope in enumerate(scopes):
-        where = _enterprise_where(scope)
-        aggregates.update(
-            {
-                f"four_element_total__{i}": Count("pk", filter=where & four),
-                f"four_element_covered__{i}": Count("pk", filter=where & four & Q(covered=True)),
-                f"four_element_compliant__{i}": Count(
-                    "pk", filter=where & four & Q(covered=True) & Q(rate_gap__gte=0)
-                ),
-                f"members__{i}": Coalesce(Sum("migrant_members", filter=where & four), 0),
-                f"migrants__{i}": Coalesce(Sum("migrant_workers", filter=where & four), 0),
-                f"small_enterprises_total__{i}": Count("pk", filter=where & small),
-                f"small_enterprises_covered__{i}": Count(
-                    "pk", filter=where & small & Q(covered_by_joint=True)
-                ),
-            }
+    """Two queries whatever the number of scopes: the open enterprises with their
+    coverage facts, and the active migrant members per employer; each scope's
+    counts are then summed over those rows. (Correlated member counts inside a
+    per-scope conditional aggregate made PostgreSQL take minutes on the demo.)"""
+    rows = list(
+        _open_enterprises(day)
+        .annotate(
+            covered_by_joint=Exists(
+                Coverage.objects.active_on(day).filter(enterprise=OuterRef("pk"), union__kind=UnionKind.JOINT)
+            )
         )
-    sums = enterprises.aggregate(**aggregates)
-    for i, scope in enumerate(scopes):
-        figures = results[scope.key]
-        for name in ENTERPRISE_FIGURES:
-            if name != "four_element_membership_rate":
-                figures[name] = sums[f"{name}__{i}"]
-        figures["four_element_membership_rate"] = ratio(sums[f"members__{i}"], sums[f"migrants__{i}"])
+        .values(
+            "pk",
+            "area_id",
+            "federation_affiliate",
+            "employees",
+            "migrant_workers",
+            "has_party_org",
+            "operating",
+            "profitable",
+            "covered",
+            "covered_by_joint",
+        )
+    )
+    members = dict(
+        Membership.objects.active_on(day)
+        .filter(member__is_migrant=True, employer__isnull=False)
+        .order_by()
+        .values("employer")
+        .annotate(n=Count("pk"))
+        .values_list("employer", "n")
+    )
+    union_firms = _union_firms(scopes)
+    for scope in scopes:
+        inside = [r for r in rows if _row_in_scope(scope, r, union_firms)]
+        four = [
+            r
+            for r in inside
+            if r["employees"] >= 25 and r["has_party_org"] and r["operating"] and r["profitable"]
+        ]
+        covered = [r for r in four if r["covered"]]
+        # Compliant: members reach 80 % of migrant workers (integers, so no rounding).
+        compliant = [
+            r for r in covered if members.get(r["pk"], 0) * 100 >= r["migrant_workers"] * _RATE_PERCENT
+        ]
+        small = [r for r in inside if r["employees"] < 25]
+        results[scope.key].update(
+            four_element_total=len(four),
+            four_element_covered=len(covered),
+            four_element_compliant=len(compliant),
+            four_element_membership_rate=ratio(
+                sum(members.get(r["pk"], 0) for r in four), sum(r["migrant_workers"] for r in four)
+            ),
+            small_enterprises_total=len(small),
+            small_enterprises_covered=sum(1 for r in small if r["covered_by_joint"]),
+        )
+
+
+def _union_firms(scopes) -> dict[int, set[int]]:
+    ids = [s.union_id for s in scopes if s.kind == "union"]
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    if ids:
+        for union_id, enterprise_id in Coverage.objects.filter(union_id__in=ids).values_list(
+            "union_id", "enterprise_id"
+        ):
+            found[union_id].add(enterprise_id)
+    return found
+
+
+def _row_in_scope(scope: Scope, row: dict, union_firms: dict[int, set[int]]) -> bool:
+    if scope.kind == "federation":
+        return row["federation_affiliate"]
+    if scope.kind == "union":
+        return row["pk"] in union_firms[scope.union_id]
+    if scope.kind == "nothing":
+        return False
+    return row["area_id"].startswith(scope.prefix)
 
 
 def _sector_figures(scopes, day, results) -> None:
