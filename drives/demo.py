@@ -1,0 +1,97 @@
+"""Demo data for drives: the 2015 drive, targets for every prefecture, county and the
+federation, and the roll-up of its past periods.
+
+Targets are set from the seeded members: each unit is asked for 15–40 % more
+than it had at the end of 2014, so the demo shows units ahead of and behind
+their targets. Ngari declares its baseline (as a unit without history would).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.db import connection
+from django.utils import timezone
+
+from drives import figures
+from drives.models import Drive, Target, UnitLevel
+from drives.rollup import periods_to_roll, rollup_period
+from organizations.models import Area, AreaLevel
+from organizations.scopes import FEDERATION_KEY, Scope
+
+DECLARING_PREFECTURE = "542500"  # Ngari: declares its baseline
+
+
+def seed(ctx) -> None:
+    _analyze()
+    drive = Drive.objects.create(
+        year=2015,
+        name="2015年农牧民工入会集中行动",
+        baseline_year=2014,
+        mobilisation_start=dt.date(2015, 4, 1),
+        mobilisation_end=dt.date(2015, 4, 30),
+        implementation_start=dt.date(2015, 4, 1),
+        implementation_end=dt.date(2015, 10, 31),
+        acceptance_start=dt.date(2015, 11, 1),
+        acceptance_end=dt.date(2015, 12, 31),
+    )
+    prefectures = list(Area.objects.filter(level=AreaLevel.PREFECTURE).order_by("code"))
+    counties = list(Area.objects.filter(level=AreaLevel.COUNTY).order_by("code"))
+    scopes = [Scope.of_area(a) for a in prefectures + counties] + [Scope.federation()]
+    baseline = figures.compute_many(scopes, dt.date(2014, 12, 31), drive=drive)
+    targets = []
+    for area in prefectures:
+        counted = baseline[area.prefix]["members_total"]
+        member_target = max(20, math.ceil(counted * ctx.rng.uniform(1.15, 1.4)))
+        declared = max(10, counted) if area.code == DECLARING_PREFECTURE else None
+        targets.append(
+            _target(drive, area, UnitLevel.PREFECTURE, member_target, baseline[area.prefix], declared)
+        )
+        # The prefecture splits its target to its counties in proportion to their
+        # members, rounded down so the counties never add up to more.
+        mine = [c for c in counties if c.parent_id == area.code]
+        weights = [baseline[c.prefix]["members_total"] + 1 for c in mine]
+        for county, weight in zip(mine, weights, strict=True):
+            share = member_target * weight // sum(weights)
+            targets.append(_target(drive, county, UnitLevel.COUNTY, share, baseline[county.prefix]))
+    federation = baseline[FEDERATION_KEY]
+    targets.append(
+        Target(
+            drive=drive,
+            scope_key=FEDERATION_KEY,
+            is_federation=True,
+            level=UnitLevel.FEDERATION,
+            member_target=max(20, math.ceil(federation["members_total"] * 1.25)),
+            small_covered_target=federation["small_enterprises_total"],
+        )
+    )
+    Target.objects.bulk_create(targets)
+    ctx.shared["drive"] = drive
+    # Roll up every period begun by now (the whole of 2015), as the nightly job would have.
+    for period in periods_to_roll(drive, timezone.localdate()):
+        rollup_period(drive=drive, period=period)
+    ctx.write(f"    drive 2015: {len(targets)} targets, snapshots for {len(periods_to_roll(drive))} periods")
+
+
+def _target(drive, area, level, member_target, at_baseline, declared=None) -> Target:
+    return Target(
+        drive=drive,
+        scope_key=area.prefix,
+        area=area,
+        level=level,
+        member_target=member_target,
+        declared_baseline=declared,
+        small_covered_target=at_baseline["small_enterprises_total"],
+        parks_with_union_target=at_baseline["parks_total"],
+        townships_eight_haves_target=at_baseline["townships_total"],
+        communities_with_union_target=(at_baseline["communities_total"] or 0) // 2,
+    )
+
+
+def _analyze() -> None:
+    """The directory and members were just bulk-inserted; without fresh statistics
+    PostgreSQL plans the figures' correlated counts as if the tables were empty."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
