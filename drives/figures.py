@@ -61,14 +61,18 @@ Reporting completeness, for the drive and period P (None without a drive):
   latest report for P has been submitted (whatever happened since);
   reports_on_time: of those, first submitted by the deadline.
 
-`compute_many` answers any number of scopes with a fixed number of queries
-(conditional aggregation: one FILTER per scope within each query), whatever
-the number of scopes or rows.
+`compute_many` answers any number of scopes with a fixed number of queries,
+whatever the number of scopes or rows: each query groups its rows by where they
+lie (area code and federation flag, or union for a union's scope) and counts
+every condition at once; each scope's figures are then the sum of the groups
+inside it (`_Tally`). The queries read only the rows of the smallest set of
+areas that covers the scopes asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,7 +92,7 @@ from organizations.models import (
     Union,
     UnionKind,
 )
-from organizations.models.directory import FOUR_ELEMENT_MEMBERSHIP_RATE
+from organizations.models.directory import FOUR_ELEMENT_MEMBERSHIP_RATE, FOUR_ELEMENT_MIN_EMPLOYEES
 from organizations.scopes import FEDERATION_KEY, Scope
 
 _RATE_PERCENT = round(FOUR_ELEMENT_MEMBERSHIP_RATE * 100)
@@ -146,7 +150,6 @@ def compute_many(
     targets = _targets(drive, unique)
     _member_figures(unique, day, period, drive, targets, results)
     _enterprise_figures(unique, day, results)
-    _sector_figures(unique, day, results)
     _place_figures(unique, day, results)
     _reporting_figures(unique, drive, period, results)
     return results
@@ -169,18 +172,57 @@ def change(now: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]
     return found
 
 
-# --- scope conditions -------------------------------------------------------
+# --- where rows lie -----------------------------------------------------------
 
 
-def _where(scope: Scope, *, area: str, federation: str, union: str | None = None) -> Q:
-    """The condition placing a row in scope, for use inside an aggregate's FILTER."""
-    if scope.kind == "federation":
-        return Q(**{federation: True})
-    if scope.kind == "union":
-        return Q(**{union: scope.union_id}) if union else Q(pk__in=[])
-    if scope.kind == "nothing":
-        return Q(pk__in=[])
-    return Q(**{f"{area}__startswith": scope.prefix}) if scope.prefix else Q()
+class _Tally:
+    """Counts grouped by where their rows lie, summed for any scope.
+
+    Area-scoped rows are grouped by (area code, federation affiliate); a scope's
+    counts are the sum of the groups under its code prefix (or, for the
+    federation, of the affiliates' groups). Rows tallied for one union are kept
+    apart under that union's id.
+    """
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, bool], Counter] = defaultdict(Counter)
+        self.unions: dict[int, Counter] = defaultdict(Counter)
+
+    def add(self, area: str, federation: bool, counts: dict[str, int]) -> None:
+        self.places[(area, bool(federation))].update(counts)
+
+    def for_scope(self, scope: Scope) -> Counter:
+        if scope.kind == "union":
+            return self.unions[scope.union_id]
+        found: Counter = Counter()
+        if scope.kind == "nothing":
+            return found
+        for (area, federation), counts in self.places.items():
+            if federation if scope.kind == "federation" else area.startswith(scope.prefix):
+                found.update(counts)
+        return found
+
+
+def _rows_for(scopes: list[Scope], *, area: str, federation: str | None) -> Q:
+    """The rows any of the (area or federation) scopes can reach: the fewest area
+    prefixes covering them, and the federation's affiliates when it is asked for."""
+    prefixes = sorted({s.prefix for s in scopes if s.kind == "area"}, key=len)
+    cover: list[str] = []
+    for prefix in prefixes:
+        if not any(prefix.startswith(shorter) for shorter in cover):
+            cover.append(prefix)
+    if "" in cover:
+        return Q()
+    condition = Q(pk__in=[])
+    for prefix in cover:
+        condition |= Q(**{f"{area}__startswith": prefix})
+    if federation and any(s.kind == "federation" for s in scopes):
+        condition |= Q(**{federation: True})
+    return condition
+
+
+def _union_ids(scopes: list[Scope]) -> list[int]:
+    return [s.union_id for s in scopes if s.kind == "union"]
 
 
 def _is_place_scope(scope: Scope) -> bool:
@@ -213,8 +255,7 @@ def _targets(drive: Drive | None, scopes: list[Scope]) -> dict[str, Target | int
 def _member_figures(scopes, day, period, drive, targets, results) -> None:
     baseline_day = drive.baseline_day if drive else dt.date(day.year - 1, 12, 31)
     flow_end = min(day, period.end)
-    active = Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
-    at_baseline = Q(joined_on__lte=baseline_day) & (Q(left_on__isnull=True) | Q(left_on__gt=baseline_day))
+    active, at_baseline = _active_on(day), _active_on(baseline_day)
     joined_in = Q(joined_on__gte=period.start, joined_on__lte=flow_end)
     conditions = {
         "members_total": active,
@@ -226,59 +267,84 @@ def _member_figures(scopes, day, period, drive, targets, results) -> None:
         ),
         "baseline": at_baseline,
     }
-    aggregates = {}
-    for i, scope in enumerate(scopes):
-        where = _where(
-            scope, area="union__area__code", federation="union__federation_affiliate", union="union_id"
-        )
-        for name, condition in conditions.items():
-            # Plain counts, not DISTINCT (one sort per aggregate): a person holds at most
-            # one membership active on any day, so active memberships are persons.
-            aggregates[f"{name}__{i}"] = Count("pk", filter=where & condition)
-    counts = Membership.objects.filter(member__is_migrant=True).aggregate(**aggregates)
-    for i, scope in enumerate(scopes):
+    tally = _membership_tally(scopes, conditions, joined_by=max(day, baseline_day))
+    for scope in scopes:
+        found = tally.for_scope(scope)
         figures = results[scope.key]
         for name in conditions:
             if name != "baseline":
-                figures[name] = counts[f"{name}__{i}"]
+                figures[name] = found[name]
         target = targets[scope.key]
         declared = target.declared_baseline if isinstance(target, Target) else None
-        figures["members_baseline"] = declared if declared is not None else counts[f"baseline__{i}"]
+        figures["members_baseline"] = declared if declared is not None else found["baseline"]
         total, baseline = figures["members_total"], figures["members_baseline"]
         figures["growth_rate"] = ratio(total - baseline, baseline)
         figures["target_members"] = target.member_target if isinstance(target, Target) else target
         figures["target_progress"] = ratio(total, figures["target_members"])
 
 
+def _active_on(day: dt.date) -> Q:
+    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def _membership_tally(scopes: list[Scope], conditions: dict[str, Q], *, joined_by: dt.date) -> _Tally:
+    """Migrant workers' memberships meeting each condition, grouped by where their union lies.
+
+    Plain counts, not DISTINCT: a person holds at most one membership active on
+    any day, so active memberships are persons."""
+    counts = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    memberships = Membership.objects.filter(member__is_migrant=True, joined_on__lte=joined_by).order_by()
+    tally = _Tally()
+    in_reach = _rows_for(scopes, area="union__area__code", federation="union__federation_affiliate")
+    for row in (
+        memberships.filter(in_reach)
+        .values("union__area_id", "union__federation_affiliate")
+        .annotate(**counts)
+    ):
+        tally.add(row.pop("union__area_id"), row.pop("union__federation_affiliate"), row)
+    if union_ids := _union_ids(scopes):
+        for row in memberships.filter(union_id__in=union_ids).values("union_id").annotate(**counts):
+            tally.unions[row.pop("union_id")].update(row)
+    return tally
+
+
+def members_total_on(scope: Scope, days: Iterable[dt.date]) -> dict[dt.date, int]:
+    """members_total of one scope at each of several days, in one query (a trend line)."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    tally = _membership_tally([scope], {f"d{d:%Y%m%d}": _active_on(d) for d in days}, joined_by=days[-1])
+    found = tally.for_scope(scope)
+    return {d: found[f"d{d:%Y%m%d}"] for d in days}
+
+
 # --- enterprises --------------------------------------------------------------
-
-
-def _enterprise_where(scope: Scope) -> Q:
-    if scope.kind == "union":
-        return Q(pk__in=Coverage.objects.filter(union_id=scope.union_id).values("enterprise_id"))
-    return _where(scope, area="area__code", federation="federation_affiliate")
-
-
-def _open_enterprises(day: dt.date):
-    return Enterprise.objects.open_on(day).with_covered(day)
 
 
 def _enterprise_figures(scopes, day, results) -> None:
     """Two queries whatever the number of scopes: the open enterprises with their
-    coverage facts, and the active migrant members per employer; each scope's
-    counts are then summed over those rows. (Correlated member counts inside a
-    per-scope conditional aggregate made PostgreSQL take minutes on the demo.)"""
-    rows = list(
-        _open_enterprises(day)
+    coverage facts, and the active migrant members per employer. Each enterprise
+    adds its counts to the tally of where it lies (and of each asked-for union
+    covering it); the sector counts come from the same rows."""
+    union_ids = _union_ids(scopes)
+    union_firms = _union_firms(union_ids)
+    in_reach = _rows_for(scopes, area="area__code", federation="federation_affiliate")
+    if union_ids and in_reach:  # an empty condition already reaches every enterprise
+        in_reach |= Q(pk__in=Coverage.objects.filter(union_id__in=union_ids).values("enterprise_id"))
+    rows = (
+        Enterprise.objects.open_on(day)
+        .with_covered(day)
+        .filter(in_reach)
         .annotate(
             covered_by_joint=Exists(
                 Coverage.objects.active_on(day).filter(enterprise=OuterRef("pk"), union__kind=UnionKind.JOINT)
             )
         )
-        .values(
+        .values_list(
             "pk",
             "area_id",
             "federation_affiliate",
+            "sector",
             "employees",
             "migrant_workers",
             "has_party_org",
@@ -288,128 +354,94 @@ def _enterprise_figures(scopes, day, results) -> None:
             "covered_by_joint",
         )
     )
+    employed = Membership.objects.active_on(day).filter(member__is_migrant=True, employer__isnull=False)
+    if in_reach:
+        employed = employed.filter(employer__in=Enterprise.objects.filter(in_reach).values("pk"))
     members = dict(
-        Membership.objects.active_on(day)
-        .filter(member__is_migrant=True, employer__isnull=False)
-        .order_by()
-        .values("employer")
-        .annotate(n=Count("pk"))
-        .values_list("employer", "n")
+        employed.order_by().values("employer").annotate(n=Count("pk")).values_list("employer", "n")
     )
-    union_firms = _union_firms(scopes)
+    tally = _Tally()
+    for pk, area, affiliate, sector, staff, migrants, party, operating, profitable, covered, joint in rows:
+        counts = Counter({f"n:{sector}": 1, f"c:{sector}": int(covered)})
+        if staff >= FOUR_ELEMENT_MIN_EMPLOYEES:
+            if party and operating and profitable:
+                recruited = members.get(pk, 0)
+                counts.update(
+                    four_element_total=1,
+                    four_element_covered=int(covered),
+                    # Compliant: members reach 80 % of migrant workers (integers, no rounding).
+                    four_element_compliant=int(covered and recruited * 100 >= migrants * _RATE_PERCENT),
+                    four_members=recruited,
+                    four_migrants=migrants,
+                )
+        else:
+            counts.update(small_enterprises_total=1, small_enterprises_covered=int(joint))
+        tally.add(area, affiliate, counts)
+        for union_id in union_firms.get(pk, ()):
+            tally.unions[union_id].update(counts)
     for scope in scopes:
-        inside = [r for r in rows if _row_in_scope(scope, r, union_firms)]
-        four = [
-            r
-            for r in inside
-            if r["employees"] >= 25 and r["has_party_org"] and r["operating"] and r["profitable"]
-        ]
-        covered = [r for r in four if r["covered"]]
-        # Compliant: members reach 80 % of migrant workers (integers, so no rounding).
-        compliant = [
-            r for r in covered if members.get(r["pk"], 0) * 100 >= r["migrant_workers"] * _RATE_PERCENT
-        ]
-        small = [r for r in inside if r["employees"] < 25]
+        found = tally.for_scope(scope)
         results[scope.key].update(
-            four_element_total=len(four),
-            four_element_covered=len(covered),
-            four_element_compliant=len(compliant),
-            four_element_membership_rate=ratio(
-                sum(members.get(r["pk"], 0) for r in four), sum(r["migrant_workers"] for r in four)
-            ),
-            small_enterprises_total=len(small),
-            small_enterprises_covered=sum(1 for r in small if r["covered_by_joint"]),
+            four_element_total=found["four_element_total"],
+            four_element_covered=found["four_element_covered"],
+            four_element_compliant=found["four_element_compliant"],
+            four_element_membership_rate=ratio(found["four_members"], found["four_migrants"]),
+            small_enterprises_total=found["small_enterprises_total"],
+            small_enterprises_covered=found["small_enterprises_covered"],
+            coverage_by_sector={
+                sector: {"enterprises": found[f"n:{sector}"], "covered": found[f"c:{sector}"]}
+                for sector in Sector.values
+            },
         )
 
 
-def _union_firms(scopes) -> dict[int, set[int]]:
-    ids = [s.union_id for s in scopes if s.kind == "union"]
-    found: dict[int, set[int]] = {i: set() for i in ids}
-    if ids:
-        for union_id, enterprise_id in Coverage.objects.filter(union_id__in=ids).values_list(
-            "union_id", "enterprise_id"
-        ):
-            found[union_id].add(enterprise_id)
+def _union_firms(union_ids: list[int]) -> dict[int, list[int]]:
+    """For each enterprise ever covered by one of the unions, those unions."""
+    found: dict[int, list[int]] = defaultdict(list)
+    if union_ids:
+        pairs = Coverage.objects.filter(union_id__in=union_ids).values_list("enterprise_id", "union_id")
+        for enterprise_id, union_id in pairs.distinct():
+            found[enterprise_id].append(union_id)
     return found
-
-
-def _row_in_scope(scope: Scope, row: dict, union_firms: dict[int, set[int]]) -> bool:
-    if scope.kind == "federation":
-        return row["federation_affiliate"]
-    if scope.kind == "union":
-        return row["pk"] in union_firms[scope.union_id]
-    if scope.kind == "nothing":
-        return False
-    return row["area_id"].startswith(scope.prefix)
-
-
-def _sector_figures(scopes, day, results) -> None:
-    aggregates = {}
-    for i, scope in enumerate(scopes):
-        where = _enterprise_where(scope)
-        aggregates[f"n__{i}"] = Count("pk", filter=where)
-        aggregates[f"c__{i}"] = Count("pk", filter=where & Q(covered=True))
-    rows = {
-        row["sector"]: row
-        for row in _open_enterprises(day).order_by().values("sector").annotate(**aggregates)
-    }
-    for i, scope in enumerate(scopes):
-        results[scope.key]["coverage_by_sector"] = {
-            sector: {
-                "enterprises": rows[sector][f"n__{i}"] if sector in rows else 0,
-                "covered": rows[sector][f"c__{i}"] if sector in rows else 0,
-            }
-            for sector in Sector.values
-        }
 
 
 # --- places -------------------------------------------------------------------
 
 
 def _place_figures(scopes, day, results) -> None:
-    places = [(i, s) for i, s in enumerate(scopes) if _is_place_scope(s)]
+    places = [s for s in scopes if _is_place_scope(s)]
     for scope in scopes:
         if not _is_place_scope(scope):
             results[scope.key].update(dict.fromkeys(PLACE_FIGURES))
     if not places:
         return
-    parks = Park.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).annotate(
-        has_union=Exists(Union.objects.active_on(day).filter(park=OuterRef("pk"), kind=UnionKind.PARK))
-    )
-    park_counts = parks.aggregate(
-        **{f"t__{i}": Count("pk", filter=_where(s, area="area__code", federation="")) for i, s in places},
-        **{
-            f"u__{i}": Count("pk", filter=_where(s, area="area__code", federation="") & Q(has_union=True))
-            for i, s in places
-        },
-    )
-    complete_check = EightHavesCheck.objects.latest_on(day).complete().filter(township=OuterRef("pk"))
-    townships = Area.objects.filter(level=AreaLevel.TOWNSHIP).annotate(complete=Exists(complete_check))
-    township_counts = townships.aggregate(
-        **{f"t__{i}": Count("pk", filter=_where(s, area="code", federation="")) for i, s in places},
-        **{
-            f"u__{i}": Count("pk", filter=_where(s, area="code", federation="") & Q(complete=True))
-            for i, s in places
-        },
-    )
-    community_union = Union.objects.active_on(day).filter(area=OuterRef("pk"), kind=UnionKind.COMMUNITY)
-    communities = Area.objects.filter(level=AreaLevel.VILLAGE).annotate(has_union=Exists(community_union))
-    community_counts = communities.aggregate(
-        **{f"t__{i}": Count("pk", filter=_where(s, area="code", federation="")) for i, s in places},
-        **{
-            f"u__{i}": Count("pk", filter=_where(s, area="code", federation="") & Q(has_union=True))
-            for i, s in places
-        },
-    )
-    for i, scope in places:
-        results[scope.key].update(
-            parks_total=park_counts[f"t__{i}"],
-            parks_with_union=park_counts[f"u__{i}"],
-            townships_total=township_counts[f"t__{i}"],
-            townships_eight_haves=township_counts[f"u__{i}"],
-            communities_total=community_counts[f"t__{i}"],
-            communities_with_union=community_counts[f"u__{i}"],
+    tally = _Tally()
+    parks = (
+        Park.objects.filter(Q(established_on__isnull=True) | Q(established_on__lte=day))
+        .filter(_rows_for(places, area="area__code", federation=None))
+        .annotate(
+            has_union=Exists(Union.objects.active_on(day).filter(park=OuterRef("pk"), kind=UnionKind.PARK))
         )
+    )
+    for area, has_union in parks.values_list("area_id", "has_union"):
+        tally.add(area, False, {"parks_total": 1, "parks_with_union": int(has_union)})
+    complete_check = EightHavesCheck.objects.latest_on(day).complete().filter(township=OuterRef("pk"))
+    townships = Area.objects.filter(level=AreaLevel.TOWNSHIP).filter(
+        _rows_for(places, area="code", federation=None)
+    )
+    for code, complete in townships.annotate(complete=Exists(complete_check)).values_list("code", "complete"):
+        tally.add(code, False, {"townships_total": 1, "townships_eight_haves": int(complete)})
+    community_union = Union.objects.active_on(day).filter(area=OuterRef("pk"), kind=UnionKind.COMMUNITY)
+    communities = Area.objects.filter(level=AreaLevel.VILLAGE).filter(
+        _rows_for(places, area="code", federation=None)
+    )
+    for code, has_union in communities.annotate(has_union=Exists(community_union)).values_list(
+        "code", "has_union"
+    ):
+        tally.add(code, False, {"communities_total": 1, "communities_with_union": int(has_union)})
+    for scope in places:
+        found = tally.for_scope(scope)
+        results[scope.key].update({name: found[name] for name in PLACE_FIGURES})
 
 
 # --- reporting ----------------------------------------------------------------

@@ -69,7 +69,12 @@ class Scope:
 
     @property
     def key(self) -> str:
-        """The scope's name in URLs, snapshots and the API: an area code prefix or 'federation'."""
+        """The scope's name in URLs, snapshots and the API: an area code prefix or 'federation'.
+
+        A union's scope has a name of its own, never its area's: a union's figures
+        are not its county's."""
+        if self.kind == "union":
+            return f"union-{self.union_id}"
         return FEDERATION_KEY if self.kind == "federation" else self.prefix
 
     def contains_code(self, code: str) -> bool:

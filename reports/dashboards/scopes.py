@@ -66,6 +66,8 @@ def own_figure_scope(user: User) -> FigureScope:
 def figure_scope_for_key(user: User, key: str) -> FigureScope:
     """The scope named key, if the user may see its figures; 404 otherwise."""
     own = Scope.for_user(user)
+    if own.kind == "union" and key == own.key:
+        return own_figure_scope(user)
     if key == FEDERATION_KEY:
         if own.kind == "federation" or (own.kind == "area" and own.is_region):
             return federation_scope()

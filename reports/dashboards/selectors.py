@@ -129,8 +129,9 @@ def figures_for(targets: list[FigureScope], day: dt.date) -> tuple[dict[str, dic
 def trend(target: FigureScope, day: dt.date) -> list[TrendPoint]:
     """members_total at the end of each of the drive's periods up to day (at day for the last).
 
-    A period that has closed is read from its snapshot when there is one;
-    otherwise it is computed. At most six periods: the query count stays fixed.
+    A period that has closed is read from its snapshot when there is one; the
+    others are computed together (drives.figures.members_total_on): two queries
+    whatever the number of periods.
     """
     drive = drive_for(day)
     if drive is None:
@@ -142,16 +143,21 @@ def trend(target: FigureScope, day: dt.date) -> list[TrendPoint]:
             drive=drive, period__in=[p.name for p in periods], scope_key=target.scope.key
         )
     }
-    points = []
-    for period in periods:
-        at = min(period.end, day)
-        snapshot = stored.get(period.name)
-        if snapshot is not None and snapshot.day == at:
-            points.append(TrendPoint(period.name, at, snapshot.figures["members_total"], True))
-            continue
-        value = figures.compute(target.scope, at, drive=drive, period=period)["members_total"]
-        points.append(TrendPoint(period.name, at, value, False))
-    return points
+    ends = {period.name: min(period.end, day) for period in periods}
+    from_snapshots = {
+        name: row.figures["members_total"]
+        for name, row in stored.items()
+        if row.day == ends[name] and "members_total" in row.figures
+    }
+    computed = figures.members_total_on(
+        target.scope, [at for name, at in ends.items() if name not in from_snapshots]
+    )
+    return [
+        TrendPoint(name, at, from_snapshots[name], True)
+        if name in from_snapshots
+        else TrendPoint(name, at, computed[at], False)
+        for name, at in ends.items()
+    ]
 
 
 def inspection_problems(target: FigureScope, day: dt.date) -> dict[str, int]:

@@ -281,3 +281,58 @@ def test_compute_many_costs_the_same_for_seven_or_seventy_scopes(divisions, djan
         found = figures.compute_many(counties, B3.end)
     assert found["540102"]["members_total"] == 1
     assert sum(f["members_total"] for f in found.values()) == 1
+
+
+def test_a_union_scope_counts_its_own_members_and_the_firms_it_covers(divisions):
+    union = UnionFactory(area_id="540102", kind=UnionKind.JOINT)
+    neighbour = UnionFactory(area_id="540102")
+    covered = EnterpriseFactory(employees=10, migrant_workers=4, sector=Sector.LOGISTICS)
+    EnterpriseFactory(employees=10, migrant_workers=4)  # same county, not the union's
+    Coverage.objects.create(union=union, enterprise=covered, started_on=dt.date(2014, 1, 1))
+    join(union, dt.date(2015, 3, 1), employer=covered)
+    join(union, dt.date(2015, 5, 10))
+    join(neighbour, dt.date(2015, 3, 1))
+    mine = Scope("union", "540102", union.pk)
+
+    found = figures.compute(mine, B3.end)
+
+    assert (found["members_total"], found["members_new"]) == (2, 1)
+    assert (found["small_enterprises_total"], found["small_enterprises_covered"]) == (1, 1)
+    assert found["coverage_by_sector"]["logistics"] == {"enterprises": 1, "covered": 1}
+    assert found["parks_total"] is None  # places belong to areas, not to a union
+
+
+def test_compute_many_gives_each_scope_what_compute_gives_it_alone(divisions):
+    lhasa_union = UnionFactory(area_id="540102", founded_on=dt.date(2014, 1, 1))
+    doilung_union = UnionFactory(area_id="540103", federation_affiliate=True)
+    shigatse_union = UnionFactory(area_id="540200", kind=UnionKind.JOINT)
+    firm = EnterpriseFactory(area_id="540102", employees=40, migrant_workers=5)
+    small = EnterpriseFactory(area_id="540200", employees=8, migrant_workers=3, federation_affiliate=True)
+    Coverage.objects.create(union=lhasa_union, enterprise=firm, started_on=dt.date(2014, 1, 1))
+    Coverage.objects.create(union=shigatse_union, enterprise=small, started_on=dt.date(2015, 5, 1))
+    for union, employer in ((lhasa_union, firm), (doilung_union, None), (shigatse_union, small)):
+        join(union, dt.date(2014, 6, 1), employer=employer)
+        join(union, dt.date(2015, 5, 2), employer=employer)
+    scopes = [Scope.region(), LHASA, CHENGGUAN, DOILUNG, SHIGATSE, Scope.federation()]
+    scopes.append(Scope("union", "5402", shigatse_union.pk))  # its own key, not Shigatse's
+
+    together = figures.compute_many(scopes, B3.end)
+
+    for scope in scopes:
+        assert together[scope.key] == figures.compute(scope, B3.end), scope
+    assert together[""]["members_total"] == 6
+    assert together["federation"]["small_enterprises_total"] == 1
+
+
+def test_a_trend_line_counts_what_compute_counts_on_each_day(divisions, django_assert_num_queries):
+    union = UnionFactory(area_id="540102")
+    join(union, dt.date(2015, 1, 10))
+    join(union, dt.date(2015, 3, 5), left_on=dt.date(2015, 6, 1), end_reason=EndReason.LAPSED)
+    join(union, dt.date(2015, 6, 30))
+    days = [p.end for p in Period.of_year(2015)[:4]]
+
+    with django_assert_num_queries(1):
+        line = figures.members_total_on(LHASA, days)
+
+    assert list(line.values()) == [1, 2, 2, 2]
+    assert line == {day: figures.compute(LHASA, day)["members_total"] for day in days}
