@@ -1,9 +1,9 @@
 """Demo data for drives: the 2015 drive, targets for every prefecture, county and the
 federation, and the roll-up of its past periods.
 
-Targets are set from the seeded members: each unit is asked for 15–40 % more
-than it had at the end of 2014, so the demo shows units ahead of and behind
-their targets. Ngari declares its baseline (as a unit without history would).
+Targets are set from the seeded members: each prefecture is asked for 80–150 %
+of the growth its members will show over 2015, so the demo shows units ahead of
+and behind their targets. Ngari declares its baseline (as a unit without history would).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.db import connection
 from django.utils import timezone
 
 from drives import figures
 from drives.models import Drive, Target, UnitLevel
 from drives.rollup import periods_to_roll, rollup_period
+from members.models import Member, Membership
+from organizations.demo import refresh_statistics
 from organizations.models import Area, AreaLevel
 from organizations.scopes import FEDERATION_KEY, Scope
 
@@ -24,7 +25,7 @@ DECLARING_PREFECTURE = "542500"  # Ngari: declares its baseline
 
 
 def seed(ctx) -> None:
-    _analyze()
+    refresh_statistics(Member, Membership)
     drive = Drive.objects.create(
         year=2015,
         name="2015年农牧民工入会集中行动",
@@ -40,10 +41,13 @@ def seed(ctx) -> None:
     counties = list(Area.objects.filter(level=AreaLevel.COUNTY).order_by("code"))
     scopes = [Scope.of_area(a) for a in prefectures + counties] + [Scope.federation()]
     baseline = figures.compute_many(scopes, dt.date(2014, 12, 31), drive=drive)
+    year_end = figures.compute_many(scopes, dt.date(2015, 12, 31), drive=drive)
     targets = []
     for area in prefectures:
         counted = baseline[area.prefix]["members_total"]
-        member_target = max(20, math.ceil(counted * ctx.rng.uniform(1.15, 1.4)))
+        # Asked for 80–150 % of the growth the year will bring: some units finish ahead, some behind.
+        growth = year_end[area.prefix]["members_total"] - counted
+        member_target = max(20, counted + math.ceil(growth * ctx.rng.uniform(0.8, 1.5)))
         declared = max(10, counted) if area.code == DECLARING_PREFECTURE else None
         targets.append(
             _target(drive, area, UnitLevel.PREFECTURE, member_target, baseline[area.prefix], declared)
@@ -87,11 +91,3 @@ def _target(drive, area, level, member_target, at_baseline, declared=None) -> Ta
         townships_eight_haves_target=at_baseline["townships_total"],
         communities_with_union_target=(at_baseline["communities_total"] or 0) // 2,
     )
-
-
-def _analyze() -> None:
-    """The directory and members were just bulk-inserted; without fresh statistics
-    PostgreSQL plans the figures' correlated counts as if the tables were empty."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")

@@ -114,8 +114,12 @@ class MemberBuilder:
         people, plans = [], []
         for union in self.unions:
             for firm in union["enterprises"]:
+                # A smaller demo recruits at fewer firms, each as a real one would (some
+                # reach the 80 % line, some do not), not every firm at a fraction of the rate.
+                if self.rng.random() > scale:
+                    continue
                 rate = self.rng.choice([0.3, 0.5, 0.7, 0.85, 0.9, 1.0])
-                for _ in range(round(firm["migrant_workers"] * rate * scale)):
+                for _ in range(round(firm["migrant_workers"] * rate)):
                     person = self.person(union["area"])
                     people.append(person)
                     plans.append((person.id_hash, union, firm["id"], self.joined_on(union)))

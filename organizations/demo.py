@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.apps import apps
 from django.db import connection
 
 from organizations import demo_names as names
@@ -54,7 +55,7 @@ BATCH = 2000
 def seed(ctx) -> None:
     builder = DirectoryBuilder(ctx)
     builder.build()
-    _refresh_statistics()
+    refresh_statistics(Area, Park, Enterprise, Union, Coverage, EightHavesCheck)
     ctx.shared["directory"] = builder.shared()
     ctx.write(
         f"    directory: {builder.counts['townships']} townships, {builder.counts['villages']} villages, "
@@ -62,12 +63,17 @@ def seed(ctx) -> None:
     )
 
 
-def _refresh_statistics() -> None:
+def refresh_statistics(*models) -> None:
     """Bulk inserts leave PostgreSQL's planner statistics empty until autovacuum comes by;
-    without them the red lists' anti-joins pick nested loops and take seconds, not milliseconds."""
+    without them the red lists' anti-joins and the figures' joins pick nested loops and take
+    seconds, not milliseconds. ANALYZE sees this transaction's own uncommitted rows too.
+    With no models: every table of the project's apps."""
     if connection.vendor != "postgresql":
         return
-    tables = [model._meta.db_table for model in (Area, Park, Enterprise, Union, Coverage, EightHavesCheck)]
+    if not models:
+        ours = ("organizations", "members", "drives", "reports")
+        models = [model for app in ours for model in apps.get_app_config(app).get_models()]
+    tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(tables))
 

@@ -12,8 +12,9 @@ from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
+from organizations.demo import refresh_statistics
 from organizations.models import Area, Role, Union, User
 from organizations.services.divisions import BUNDLED_DIVISIONS, load_divisions
 
@@ -42,15 +43,6 @@ DEMO_USERS = [
     ("federation", Role.FEDERATION, None, "区非公企业工会联合会 李强"),
     ("union", Role.UNION, None, "基层工会 达瓦"),
 ]
-
-
-def refresh_statistics() -> None:
-    """After bulk inserts PostgreSQL's planner still thinks the tables are empty (until
-    autovacuum comes by) and picks nested loops that turn the figures' correlated
-    counts from milliseconds into minutes. ANALYZE counts our own uncommitted rows too."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
