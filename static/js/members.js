@@ -15,7 +15,8 @@
   }
   var bar = job.querySelector("[data-role=bar]");
   var status = job.querySelector("[data-role=status]");
-  var stages = { working: "正在检查并保存…", queued: "排队中…", running: "进行中…" };
+  // The page carries the stage names in the user's language.
+  var stages = { working: job.dataset.labelWorking, queued: job.dataset.labelQueued, running: job.dataset.labelRunning };
 
   function poll() {
     fetch(job.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })

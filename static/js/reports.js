@@ -24,10 +24,10 @@
       .then(function (data) {
         show(data.percent);
         if (data.done) {
-          status.textContent = "已完成";
+          status.textContent = box.dataset.labelDone;
           link.classList.remove("d-none");
         } else if (data.status === "failed") {
-          status.textContent = "失败";
+          status.textContent = box.dataset.labelFailed;
         } else {
           setTimeout(poll, 1000);
         }
