@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PERIODS_PER_YEAR = 6
 _NAME = re.compile(r"^(\d{4})-B([1-6])$")
@@ -29,13 +30,13 @@ class Period:
 
     def __post_init__(self) -> None:
         if not 1 <= self.number <= PERIODS_PER_YEAR:
-            raise PeriodError(f"双月期次应为1至6：{self.number}")
+            raise PeriodError(_("双月期次应为1至6：%(number)s") % {"number": self.number})
 
     @classmethod
     def parse(cls, name: str) -> Period:
         match = _NAME.match(name.strip())
         if not match:
-            raise PeriodError(f"期次格式应为“2015-B2”（年份-B期次1至6）：{name}")
+            raise PeriodError(_("期次格式应为“2015-B2”（年份-B期次1至6）：%(name)s") % {"name": name})
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -68,8 +69,12 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Chinese label, e.g. "2015年3—4月"."""
-        return f"{self.year}年{2 * self.number - 1}—{2 * self.number}月"
+        """In the active language: "2015年3—4月", "Months 3–4, 2015"."""
+        return _("%(year)s年%(first_month)s—%(last_month)s月") % {
+            "year": self.year,
+            "first_month": 2 * self.number - 1,
+            "last_month": 2 * self.number,
+        }
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from drives.models import Drive, Target, UnitLevel
 from organizations import audit
@@ -60,10 +61,10 @@ def drive_save(
 ) -> Drive:
     require(user, Perm.MANAGE_DRIVE)
     if baseline_year >= year:
-        raise DriveError("基数年度应早于行动年度（如2015年行动以2014年为基数）。", field="baseline_year")
+        raise DriveError(_("基数年度应早于行动年度（如2015年行动以2014年为基数）。"), field="baseline_year")
     dates = [phases[name] for name in PHASE_FIELDS]
     if any(d.year != year for d in dates):
-        raise DriveError(f"各阶段日期应在{year}年内。")
+        raise DriveError(_("各阶段日期应在%(year)s年内。") % {"year": year})
     if not (
         phases["mobilisation_start"] <= phases["mobilisation_end"]
         and phases["implementation_start"] <= phases["implementation_end"]
@@ -71,7 +72,9 @@ def drive_save(
         and phases["mobilisation_start"] <= phases["implementation_start"]
         and phases["implementation_end"] <= phases["acceptance_start"]
     ):
-        raise DriveError("阶段日期顺序不对：组织动员、推进实施、总结验收应依次进行，且每阶段开始不晚于结束。")
+        raise DriveError(
+            _("阶段日期顺序不对：组织动员、推进实施、总结验收应依次进行，且每阶段开始不晚于结束。")
+        )
     with transaction.atomic():
         creating = drive is None
         drive = drive or Drive()
@@ -80,7 +83,7 @@ def drive_save(
         for field, value in phases.items():
             setattr(drive, field, value)
         if Drive.objects.filter(year=year).exclude(pk=drive.pk).exists():
-            raise DriveError(f"{year}年度的集中行动已存在。", field="year")
+            raise DriveError(_("%(year)s年度的集中行动已存在。") % {"year": year}, field="year")
         _validated(drive)
         drive.save()
         after = audit.snapshot(drive, ("year", "name", "baseline_year", *PHASE_FIELDS))
@@ -101,7 +104,7 @@ def unit_of(area: Area | None) -> tuple[str, str]:
         return area.prefix, UnitLevel.PREFECTURE
     if area.level == AreaLevel.COUNTY:
         return area.prefix, UnitLevel.COUNTY
-    raise DriveError(f"{area.name}不是地市或县区，不能下达目标。", field="area")
+    raise DriveError(_("%(name)s不是地市或县区，不能下达目标。") % {"name": area.name}, field="area")
 
 
 def may_set_target(user: User, area: Area | None) -> bool:
@@ -122,7 +125,9 @@ def may_set_target(user: User, area: Area | None) -> bool:
 def target_set(*, user: User, drive: Drive, area: Area | None, values: dict[str, int | None]) -> Target:
     if not may_set_target(user, area):
         raise DriveError(
-            "您不能为该单位下达目标：区总工会下达地市、县区和区非公企业工会联合会的目标，地市只分解到本地县区。"
+            _(
+                "您不能为该单位下达目标：区总工会下达地市、县区和区非公企业工会联合会的目标，地市只分解到本地县区。"
+            )
         )
     key, level = unit_of(area)
     with transaction.atomic():
@@ -163,8 +168,15 @@ def _check_split(drive: Drive, prefecture: Area) -> None:
     assigned = counties_total(drive, prefecture)
     if assigned > own.member_target:
         raise DriveError(
-            f"{prefecture.name}各县区会员目标合计{assigned}人，超过地市目标{own.member_target}人"
-            f"（多{assigned - own.member_target}人）。请调低后再保存。",
+            _(
+                "%(name)s各县区会员目标合计%(assigned)s人，超过地市目标%(member_target)s人（多%(excess)s人）。请调低后再保存。"
+            )
+            % {
+                "name": prefecture.name,
+                "assigned": assigned,
+                "member_target": own.member_target,
+                "excess": assigned - own.member_target,
+            },
             field="member_target",
         )
 
@@ -218,9 +230,9 @@ def targets_split(*, user: User, drive: Drive, prefecture: Area, member_targets:
         counties = {a.code: a for a in Area.objects.filter(parent=prefecture, level=AreaLevel.COUNTY)}
         for code in member_targets:
             if code not in counties:
-                raise DriveError(f"{code}不是{prefecture.name}的县区。")
+                raise DriveError(_("%(code)s不是%(name)s的县区。") % {"code": code, "name": prefecture.name})
             if not may_set_target(user, counties[code]):
-                raise DriveError("您不能分解该地市的目标。")
+                raise DriveError(_("您不能分解该地市的目标。"))
         for code, value in member_targets.items():
             key, _level = unit_of(counties[code])
             target = Target.objects.filter(drive=drive, scope_key=key).first()

@@ -3,6 +3,8 @@ spaces, dashes and a +86 / 0086 prefix."""
 
 import re
 
+from django.utils.translation import gettext as _
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _FULL_WIDTH_DIGITS = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 
@@ -18,7 +20,7 @@ def normalize_phone(raw: str) -> str:
         if value.startswith(prefix):
             value = value[len(prefix) :]
     if not _MOBILE.match(value):
-        raise PhoneError("手机号应为11位大陆手机号码，以1开头")
+        raise PhoneError(_("手机号应为11位大陆手机号码，以1开头"))
     return value
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Area, Enterprise, Park, Union, User
 
@@ -8,7 +9,7 @@ from organizations.models import Area, Enterprise, Park, Union, User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("角色与范围", {"fields": ("role", "area", "union", "can_view_personal_data")}),
+        (_("角色与范围"), {"fields": ("role", "area", "union", "can_view_personal_data")}),
     )
     list_display = ("username", "last_name", "first_name", "role", "area", "union", "is_active")
     list_filter = ("role", "is_active")

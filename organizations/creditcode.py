@@ -4,6 +4,8 @@ Eighteen characters from a 31-symbol alphabet (no I, O, S, V, Z); the last is a
 check character computed from the first seventeen with fixed weights, mod 31.
 """
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -24,13 +26,16 @@ def normalize_credit_code(raw: str) -> str:
     # Full-width letters and digits, as some input methods produce them.
     code = code.translate({cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B)})
     if len(code) != 18:
-        raise CreditCodeError(f"应为18位，实际{len(code)}位")
+        raise CreditCodeError(_("应为18位，实际%(length)s位") % {"length": len(code)})
     bad = sorted({ch for ch in code if ch not in _VALUE})
     if bad:
-        raise CreditCodeError(f"含有不允许的字符：{''.join(bad)}")
+        raise CreditCodeError(_("含有不允许的字符：%(characters)s") % {"characters": "".join(bad)})
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise CreditCodeError(f"校验位错误：第18位应为 {expected}，实际为 {code[17]}")
+        raise CreditCodeError(
+            _("校验位错误：第18位应为 %(expected)s，实际为 %(actual)s")
+            % {"expected": expected, "actual": code[17]}
+        )
     return code
 
 

@@ -7,12 +7,13 @@ a lost job or a 500. Tasks receive ids only and re-check scope themselves.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 
 class JobQueueUnavailable(Exception):
     def __init__(self):
-        super().__init__("后台任务服务暂时不可用，任务未提交。请稍后重试，或联系管理员检查 Redis。")
+        super().__init__(_("后台任务服务暂时不可用，任务未提交。请稍后重试，或联系管理员检查 Redis。"))
 
 
 def enqueue(task, *args, **kwargs):

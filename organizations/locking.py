@@ -9,12 +9,13 @@ intact and the other person's change named, so nothing is lost silently.
 
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 
 class EditConflict(Exception):
     def __init__(self, obj: models.Model):
         self.obj = obj
-        super().__init__("该记录已被他人修改，请核对最新内容后再保存。")
+        super().__init__(_("该记录已被他人修改，请核对最新内容后再保存。"))
 
 
 def save_with_version(obj: models.Model, seen_version: int, fields: list[str]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drives import figures
 from drives.models import Drive, Target
@@ -84,11 +85,11 @@ def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list
         return value if value is not None else fallback
 
     items = [
-        Item("growth", "会员数较基数增长", 15, f["members_baseline"] + 1, f["members_total"]),
-        Item("target_progress", "完成会员目标任务", 20, f["target_members"], f["members_total"]),
+        Item("growth", _("会员数较基数增长"), 15, f["members_baseline"] + 1, f["members_total"]),
+        Item("target_progress", _("完成会员目标任务"), 20, f["target_members"], f["members_total"]),
         Item(
             "four_element_coverage",
-            "四要素企业建会率达100%",
+            _("四要素企业建会率达100%"),
             15,
             coverage_goal,
             figures.ratio(f["four_element_covered"], f["four_element_total"])
@@ -98,7 +99,7 @@ def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list
         ),
         Item(
             "four_element_membership",
-            "四要素企业农牧民工入会率≥80%",
+            _("四要素企业农牧民工入会率≥80%"),
             15,
             membership_goal,
             f["four_element_membership_rate"] if f["four_element_membership_rate"] is not None else 1.0,
@@ -106,14 +107,14 @@ def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list
         ),
         Item(
             "small_covered",
-            "小微企业联合建会覆盖",
+            _("小微企业联合建会覆盖"),
             5,
             goal(target.small_covered_target if target else None, f["small_enterprises_total"]),
             f["small_enterprises_covered"],
         ),
         Item(
             "parks",
-            "园区建会",
+            _("园区建会"),
             5,
             goal(target.parks_with_union_target if target else None, f["parks_total"]),
             f["parks_with_union"],
@@ -121,7 +122,7 @@ def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list
         ),
         Item(
             "townships",
-            "乡镇“八有”达标",
+            _("乡镇“八有”达标"),
             5,
             goal(target.townships_eight_haves_target if target else None, f["townships_total"]),
             f["townships_eight_haves"],
@@ -129,14 +130,14 @@ def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list
         ),
         Item(
             "communities",
-            "社区（村）建会",
+            _("社区（村）建会"),
             5,
             goal(target.communities_with_union_target if target else None, f["communities_total"]),
             f["communities_with_union"],
             applies=places,
         ),
-        Item("reports_on_time", "双月进展报告按时报送", 10, len(due), on_time),
-        Item("cases", "报送典型案例", 5, CASES_EXPECTED, cases),
+        Item("reports_on_time", _("双月进展报告按时报送"), 10, len(due), on_time),
+        Item("cases", _("报送典型案例"), 5, CASES_EXPECTED, cases),
     ]
     applicable = sum(i.weight for i in items if i.applies)
     scale = FULL_SCORE / applicable

@@ -6,6 +6,8 @@ requirement); otherwise the file's signature and size are checked.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 SIGNATURES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 
@@ -17,12 +19,15 @@ class PhotoError(ValueError):
 def check_photo(upload) -> str:
     """The photo's extension (".jpg" or ".png"); PhotoError with a clerk-readable message otherwise."""
     if upload.size > PHOTO_MAX_BYTES:
-        raise PhotoError(f"照片“{upload.name}”超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB。")
+        raise PhotoError(
+            _("照片“%(name)s”超过 %(megabytes)s MB。")
+            % {"name": upload.name, "megabytes": PHOTO_MAX_BYTES // 1024 // 1024}
+        )
     head = upload.read(8)
     upload.seek(0)
     suffix = next((s for sig, s in SIGNATURES.items() if head.startswith(sig)), None)
     if suffix is None:
-        raise PhotoError(f"“{upload.name}”不是 JPG 或 PNG 图片。")
+        raise PhotoError(_("“%(name)s”不是 JPG 或 PNG 图片。") % {"name": upload.name})
     try:
         from PIL import Image
     except ImportError:
@@ -30,7 +35,7 @@ def check_photo(upload) -> str:
     try:
         Image.open(upload).verify()
     except Exception as error:  # Pillow raises many types for a broken image
-        raise PhotoError(f"图片“{upload.name}”已损坏，无法打开。") from error
+        raise PhotoError(_("图片“%(name)s”已损坏，无法打开。") % {"name": upload.name}) from error
     finally:
         upload.seek(0)
     return suffix

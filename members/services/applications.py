@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.idnumber import IdNumber, parse_id_number
 from members.models import ApplicationStatus, JoinApplication, JoinChannel, Membership
@@ -49,10 +50,10 @@ def application_submit(
 
 def _pending_locked(user, application: JoinApplication) -> JoinApplication:
     if not JoinApplication.objects.visible_to(user).filter(pk=application.pk).exists():
-        raise MemberError("该申请不在您的管辖范围内。")
+        raise MemberError(_("该申请不在您的管辖范围内。"))
     locked = JoinApplication.objects.select_for_update().select_related("union").get(pk=application.pk)
     if locked.status != ApplicationStatus.PENDING:
-        raise MemberError(f"该申请{locked.get_status_display()}，不能重复审核。")
+        raise MemberError(_("该申请%(status)s，不能重复审核。") % {"status": locked.get_status_display()})
     return locked
 
 
@@ -67,7 +68,7 @@ def application_approve(
 ) -> Membership:
     require(user, Perm.EDIT_MEMBERS)
     if channel not in (JoinChannel.ONLINE, JoinChannel.SOURCE):
-        raise MemberError("入会方式应为网上申请或源头入会。", field="channel")
+        raise MemberError(_("入会方式应为网上申请或源头入会。"), field="channel")
     with transaction.atomic():
         application = _pending_locked(user, application)
         person = PersonDetails(
@@ -104,7 +105,7 @@ def application_reject(*, user, application: JoinApplication, reason: str) -> Jo
     require(user, Perm.EDIT_MEMBERS)
     reason = reason.strip()
     if not reason:
-        raise MemberError("请填写驳回理由，申请人将据此了解原因。", field="reason")
+        raise MemberError(_("请填写驳回理由，申请人将据此了解原因。"), field="reason")
     with transaction.atomic():
         application = _pending_locked(user, application)
         application.status = ApplicationStatus.REJECTED

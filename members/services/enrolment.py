@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.idnumber import IdNumber
 from members.models import EndReason, JoinChannel, Member, Membership, TransferStatus
@@ -41,8 +42,10 @@ class MemberAlreadyActive(MemberError):
         self.union_name = holder.union.name
         self.membership = holder if visible else None
         super().__init__(
-            f"此人已是「{holder.union.name}」的在册会员，不能重复入会。"
-            "如其已调动工作，请由该工会开具转会凭证，再在本系统按凭证编号接收转入。",
+            _(
+                "此人已是「%(name)s」的在册会员，不能重复入会。如其已调动工作，请由该工会开具转会凭证，再在本系统按凭证编号接收转入。"
+            )
+            % {"name": holder.union.name},
             field="id_number",
         )
 
@@ -76,15 +79,19 @@ def refuse_if_active(user, id_hash: str) -> None:
 def _check_place(user, union: Union, employer: Enterprise | None, joined_on: dt.date) -> None:
     scope = Scope.for_user(user)
     if not Union.objects.in_scope(scope).filter(pk=union.pk).exists():
-        raise MemberError("所选工会不在您的管辖范围内。", field="union")
+        raise MemberError(_("所选工会不在您的管辖范围内。"), field="union")
     if employer is not None and not Enterprise.objects.in_scope(scope).filter(pk=employer.pk).exists():
-        raise MemberError("所选工作单位不在您的管辖范围内。", field="employer")
+        raise MemberError(_("所选工作单位不在您的管辖范围内。"), field="employer")
     if joined_on > timezone.localdate():
-        raise MemberError("入会日期不能晚于今天。", field="joined_on")
+        raise MemberError(_("入会日期不能晚于今天。"), field="joined_on")
     if joined_on < union.founded_on:
-        raise MemberError(f"入会日期早于该工会成立日期（{union.founded_on:%Y-%m-%d}）。", field="joined_on")
+        raise MemberError(
+            _("入会日期早于该工会成立日期（%(founded_on)s）。")
+            % {"founded_on": format(union.founded_on, "%Y-%m-%d")},
+            field="joined_on",
+        )
     if union.dissolved_on and joined_on >= union.dissolved_on:
-        raise MemberError("该工会已撤销，不能再接收会员。", field="union")
+        raise MemberError(_("该工会已撤销，不能再接收会员。"), field="union")
 
 
 def _person(details: PersonDetails) -> Member:
@@ -120,7 +127,7 @@ def member_enrol(
         id_hash = keyed_hash(person.id_number.value)
         refuse_if_active(user, id_hash)
         if Membership.objects.filter(member__id_hash=id_hash, left_on__gt=joined_on).exists():
-            raise MemberError("入会日期早于此人上一次会籍的离会日期。", field="joined_on")
+            raise MemberError(_("入会日期早于此人上一次会籍的离会日期。"), field="joined_on")
         try:
             with transaction.atomic():
                 member = _person(person)
@@ -135,7 +142,7 @@ def member_enrol(
         except IntegrityError:
             # Another clerk enrolled the same person a moment ago.
             refuse_if_active(user, id_hash)
-            raise MemberError("此人刚被他人同时登记，请刷新后核对。", field="id_number") from None
+            raise MemberError(_("此人刚被他人同时登记，请刷新后核对。"), field="id_number") from None
         audit.record(
             user=user,
             action=AuditAction.CREATE,
@@ -168,15 +175,15 @@ def membership_end(*, user, membership: Membership, left_on: dt.date, reason: st
     """End an active membership (lapsed, died, other). Transfers end through transfer_accept."""
     require(user, Perm.EDIT_MEMBERS)
     if reason not in EndReason.values or reason == EndReason.TRANSFER_OUT:
-        raise MemberError("离会原因无效；转会请开具转会凭证。", field="reason")
+        raise MemberError(_("离会原因无效；转会请开具转会凭证。"), field="reason")
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.left_on is not None:
-            raise MemberError("该会籍已经结束。")
+            raise MemberError(_("该会籍已经结束。"))
         if membership.transfers_out.filter(status=TransferStatus.ISSUED).exists():
-            raise MemberError("该会员有未完成的转会凭证，请先撤销凭证。")
+            raise MemberError(_("该会员有未完成的转会凭证，请先撤销凭证。"))
         if not membership.joined_on <= left_on <= timezone.localdate():
-            raise MemberError("离会日期应在入会日期与今天之间。", field="left_on")
+            raise MemberError(_("离会日期应在入会日期与今天之间。"), field="left_on")
         membership.left_on = left_on
         membership.end_reason = reason
         membership.save(update_fields=["left_on", "end_reason"])

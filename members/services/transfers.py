@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import EndReason, JoinChannel, Membership, Transfer, TransferStatus
 from members.services.enrolment import MemberError
@@ -35,15 +36,15 @@ def normalize_number(raw: str) -> str:
 def transfer_issue(*, user, membership: Membership, issued_on: dt.date, note: str = "") -> Transfer:
     require(user, Perm.EDIT_MEMBERS)
     if not Membership.objects.visible_to(user).filter(pk=membership.pk).exists():
-        raise MemberError("该会籍不在您的管辖范围内。")
+        raise MemberError(_("该会籍不在您的管辖范围内。"))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().select_related("member").get(pk=membership.pk)
         if membership.left_on is not None:
-            raise MemberError("该会籍已经结束，不能开具转会凭证。")
+            raise MemberError(_("该会籍已经结束，不能开具转会凭证。"))
         if membership.transfers_out.filter(status=TransferStatus.ISSUED).exists():
-            raise MemberError("该会员已有一张未接收的转会凭证，请先撤销。")
+            raise MemberError(_("该会员已有一张未接收的转会凭证，请先撤销。"))
         if not membership.joined_on <= issued_on <= timezone.localdate():
-            raise MemberError("开具日期应在入会日期与今天之间。", field="issued_on")
+            raise MemberError(_("开具日期应在入会日期与今天之间。"), field="issued_on")
         transfer = Transfer.objects.create(
             number=f"pending-{membership.pk}",
             member=membership.member,
@@ -68,9 +69,9 @@ def transfer_accept(
     require(user, Perm.EDIT_MEMBERS)
     scope = Scope.for_user(user)
     if not Union.objects.in_scope(scope).filter(pk=union.pk).exists():
-        raise MemberError("接收工会不在您的管辖范围内。", field="union")
+        raise MemberError(_("接收工会不在您的管辖范围内。"), field="union")
     if employer is not None and not Enterprise.objects.in_scope(scope).filter(pk=employer.pk).exists():
-        raise MemberError("工作单位不在您的管辖范围内。", field="employer")
+        raise MemberError(_("工作单位不在您的管辖范围内。"), field="employer")
     with transaction.atomic():
         transfer = (
             Transfer.objects.select_for_update()
@@ -79,16 +80,19 @@ def transfer_accept(
             .first()
         )
         if transfer is None:
-            raise MemberError("没有这个编号的转会凭证，请核对凭证编号。", field="number")
+            raise MemberError(_("没有这个编号的转会凭证，请核对凭证编号。"), field="number")
         if transfer.status != TransferStatus.ISSUED:
-            raise MemberError(f"该凭证{transfer.get_status_display()}，不能再次接收。", field="number")
+            raise MemberError(
+                _("该凭证%(status)s，不能再次接收。") % {"status": transfer.get_status_display()},
+                field="number",
+            )
         old = transfer.from_membership
         if old.union_id == union.pk:
-            raise MemberError("接收工会与转出工会相同，无需转会。", field="union")
+            raise MemberError(_("接收工会与转出工会相同，无需转会。"), field="union")
         if not max(old.joined_on, transfer.issued_on) <= accepted_on <= timezone.localdate():
-            raise MemberError("接收日期应在凭证开具日期与今天之间。", field="accepted_on")
+            raise MemberError(_("接收日期应在凭证开具日期与今天之间。"), field="accepted_on")
         if accepted_on < union.founded_on:
-            raise MemberError("接收日期早于接收工会的成立日期。", field="accepted_on")
+            raise MemberError(_("接收日期早于接收工会的成立日期。"), field="accepted_on")
         old.left_on = accepted_on
         old.end_reason = EndReason.TRANSFER_OUT
         old.save(update_fields=["left_on", "end_reason"])
@@ -117,11 +121,11 @@ def transfer_accept(
 def transfer_cancel(*, user, transfer: Transfer) -> Transfer:
     require(user, Perm.EDIT_MEMBERS)
     if not Transfer.objects.visible_to(user).filter(pk=transfer.pk).exists():
-        raise MemberError("该凭证不在您的管辖范围内。")
+        raise MemberError(_("该凭证不在您的管辖范围内。"))
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status != TransferStatus.ISSUED:
-            raise MemberError("只有未接收的凭证可以撤销。")
+            raise MemberError(_("只有未接收的凭证可以撤销。"))
         transfer.status = TransferStatus.CANCELLED
         transfer.save(update_fields=["status"])
         audit.record(

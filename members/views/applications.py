@@ -67,8 +67,10 @@ def application_form(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     form = JoinForm(request.POST or None, initial={"started": form_started_token()})
     refused = ""
+    throttled = False
     if request.method == "POST":
         if not allow_attempt(client_address(request)):
+            throttled = True
             refused = _("提交过于频繁，请一小时后再试。")
         elif form.is_valid():
             data = form.cleaned_data
@@ -88,7 +90,8 @@ def application_form(request: HttpRequest, token: str) -> HttpResponse:
             form = JoinForm(request.POST, initial={"started": form_started_token()})
             form.data = form.data.copy()
             form.data["started"] = form_started_token()
-    status = 429 if refused and "频繁" in refused else 200
+    # Decided by the throttle, not by the message's wording (which follows the language).
+    status = 429 if throttled else 200
     return render(
         request, "members/join_form.html", {"union": union, "form": form, "refused": refused}, status=status
     )

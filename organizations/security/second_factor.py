@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 HAS_DEVICE_KEY = "security_has_otp_device"
@@ -69,5 +70,5 @@ class SecondFactorMiddleware:
 
     def _send_to(self, step: str, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "请先在网页上完成两步验证。"}, status=403)
+            return JsonResponse({"detail": _("请先在网页上完成两步验证。")}, status=403)
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

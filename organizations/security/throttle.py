@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("organizations.security")
 
@@ -31,7 +32,9 @@ class Lockout:
     @property
     def message(self) -> str:
         minutes = max(1, math.ceil(self.seconds / 60))
-        return f"登录失败次数过多，已暂时锁定。请在 {minutes} 分钟后再试，或联系管理员。"
+        return _("登录失败次数过多，已暂时锁定。请在 %(minutes)s 分钟后再试，或联系管理员。") % {
+            "minutes": minutes
+        }
 
 
 def client_ip(request: HttpRequest | None) -> str:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organizations import audit
 from organizations.creditcode import CreditCodeError, normalize_credit_code
@@ -74,27 +75,37 @@ class DirectoryError(Exception):
 def check_area(user: User, area: Area) -> None:
     if area.level not in PLACE_LEVELS:
         raise DirectoryError(
-            f"地区“{area.code}”是{area.get_level_display()}，请填写县区、乡镇或村居代码。", "area"
+            _("地区“%(code)s”是%(level)s，请填写县区、乡镇或村居代码。")
+            % {"code": area.code, "level": area.get_level_display()},
+            "area",
         )
     if not Scope.for_user(user).contains_code(area.code):
-        raise DirectoryError(f"地区“{area.code}”不在您的管辖范围内。", "area")
+        raise DirectoryError(_("地区“%(code)s”不在您的管辖范围内。") % {"code": area.code}, "area")
 
 
 def check_counts(employees: int, migrant_workers: int) -> None:
     if migrant_workers > employees:
         raise DirectoryError(
-            f"农牧民工人数（{migrant_workers}）不能大于职工人数（{employees}）。", "migrant_workers"
+            _("农牧民工人数（%(migrant_workers)s）不能大于职工人数（%(employees)s）。")
+            % {"migrant_workers": migrant_workers, "employees": employees},
+            "migrant_workers",
         )
 
 
 def check_dates(start: dt.date | None, end: dt.date | None, start_label: str, end_field: str) -> None:
     if start and end and end < start:
-        raise DirectoryError(f"结束日期不能早于{start_label}（{start:%Y-%m-%d}）。", end_field)
+        raise DirectoryError(
+            _("结束日期不能早于%(start_label)s（%(start)s）。")
+            % {"start_label": start_label, "start": format(start, "%Y-%m-%d")},
+            end_field,
+        )
 
 
 def check_not_future(day: dt.date | None, label: str, field: str) -> None:
     if day and day > timezone.localdate():
-        raise DirectoryError(f"{label}（{day:%Y-%m-%d}）晚于今天。", field)
+        raise DirectoryError(
+            _("%(label)s（%(day)s）晚于今天。") % {"label": label, "day": format(day, "%Y-%m-%d")}, field
+        )
 
 
 def check_covers(user: User, kind: str, covers: Iterable[Enterprise]) -> list[Enterprise]:
@@ -104,10 +115,12 @@ def check_covers(user: User, kind: str, covers: Iterable[Enterprise]) -> list[En
     )
     outside = [e.credit_code for e in covers if e.pk not in visible]
     if outside:
-        raise DirectoryError(f"覆盖单位不在您的管辖范围内：{'、'.join(outside)}。", "covers")
+        raise DirectoryError(
+            _("覆盖单位不在您的管辖范围内：%(names)s。") % {"names": "、".join(outside)}, "covers"
+        )
     if kind == UnionKind.GRASSROOTS and len(covers) > 1:
         raise DirectoryError(
-            "基层工会只覆盖本单位一家；覆盖多家请选择“联合基层工会”或“项目工会联合会”。", "covers"
+            _("基层工会只覆盖本单位一家；覆盖多家请选择“联合基层工会”或“项目工会联合会”。"), "covers"
         )
     return covers
 
@@ -116,11 +129,11 @@ def check_parent(user: User, union: Union | None, parent: Union | None) -> None:
     if parent is None:
         return
     if not Union.objects.visible_to(user).filter(pk=parent.pk).exists():
-        raise DirectoryError(f"上级工会“{parent.name}”不在您的管辖范围内。", "parent")
+        raise DirectoryError(_("上级工会“%(name)s”不在您的管辖范围内。") % {"name": parent.name}, "parent")
     ancestor, seen = parent, set()
     while ancestor is not None and ancestor.pk not in seen:
         if union is not None and ancestor.pk == union.pk:
-            raise DirectoryError("上级工会不能是本工会或其下级工会。", "parent")
+            raise DirectoryError(_("上级工会不能是本工会或其下级工会。"), "parent")
         seen.add(ancestor.pk)
         ancestor = ancestor.parent
 
@@ -185,16 +198,19 @@ def _check_enterprise(user: User, enterprise: Enterprise) -> None:
     try:
         enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
     except CreditCodeError as error:
-        raise DirectoryError(f"统一社会信用代码{error}。", "credit_code") from None
+        raise DirectoryError(_("统一社会信用代码%(error)s。") % {"error": error}, "credit_code") from None
     check_area(user, enterprise.area)
     check_counts(enterprise.employees, enterprise.migrant_workers)
-    check_not_future(enterprise.registered_on, "注册日期", "registered_on")
-    check_dates(enterprise.registered_on, enterprise.closed_on, "注册日期", "closed_on")
+    check_not_future(enterprise.registered_on, _("注册日期"), "registered_on")
+    check_dates(enterprise.registered_on, enterprise.closed_on, _("注册日期"), "closed_on")
     if enterprise.park is not None and not enterprise.area.code.startswith(enterprise.park.area.prefix):
-        raise DirectoryError(f"园区“{enterprise.park.name}”不在该单位所在地区。", "park")
+        raise DirectoryError(_("园区“%(name)s”不在该单位所在地区。") % {"name": enterprise.park.name}, "park")
     taken = Enterprise.objects.filter(credit_code=enterprise.credit_code).exclude(pk=enterprise.pk)
     if taken.exists():
-        raise DirectoryError(f"统一社会信用代码 {enterprise.credit_code} 已登记。", "credit_code")
+        raise DirectoryError(
+            _("统一社会信用代码 %(credit_code)s 已登记。") % {"credit_code": enterprise.credit_code},
+            "credit_code",
+        )
 
 
 # Unions and their coverage.
@@ -247,19 +263,19 @@ def union_update(
 
 def _check_union(user: User, union: Union, covers: Iterable[Enterprise]) -> list[Enterprise]:
     check_area(user, union.area)
-    check_not_future(union.founded_on, "成立日期", "founded_on")
-    check_dates(union.founded_on, union.dissolved_on, "成立日期", "dissolved_on")
+    check_not_future(union.founded_on, _("成立日期"), "founded_on")
+    check_dates(union.founded_on, union.dissolved_on, _("成立日期"), "dissolved_on")
     if union.park is not None and not union.area.code.startswith(union.park.area.prefix):
-        raise DirectoryError(f"园区“{union.park.name}”不在该工会所在地区。", "park")
+        raise DirectoryError(_("园区“%(name)s”不在该工会所在地区。") % {"name": union.park.name}, "park")
     if union.kind == UnionKind.PARK and union.park is None:
-        raise DirectoryError("园区工会须选择所属园区。", "park")
+        raise DirectoryError(_("园区工会须选择所属园区。"), "park")
     if union.kind == UnionKind.COMMUNITY and union.area.level != AreaLevel.VILLAGE:
-        raise DirectoryError("社区工会的所在地区应为社区或村（12位代码）。", "area")
+        raise DirectoryError(_("社区工会的所在地区应为社区或村（12位代码）。"), "area")
     if union.kind == UnionKind.TOWNSHIP and union.area.level != AreaLevel.TOWNSHIP:
-        raise DirectoryError("乡镇工会的所在地区应为乡镇（街道）（9位代码）。", "area")
+        raise DirectoryError(_("乡镇工会的所在地区应为乡镇（街道）（9位代码）。"), "area")
     check_parent(user, union if union.pk else None, union.parent)
     if Union.objects.filter(code=union.code).exclude(pk=union.pk).exists():
-        raise DirectoryError(f"工会编号 {union.code} 已被使用。", "code")
+        raise DirectoryError(_("工会编号 %(code)s 已被使用。") % {"code": union.code}, "code")
     return check_covers(user, union.kind, covers)
 
 
@@ -319,12 +335,12 @@ def eight_haves_confirm(
     confirming again the same day replaces that day's answers)."""
     require(user, Perm.EDIT_DIRECTORY)
     if township.level != AreaLevel.TOWNSHIP:
-        raise DirectoryError("“八有”只针对乡镇（街道）工会。")
+        raise DirectoryError(_("“八有”只针对乡镇（街道）工会。"))
     if Scope.for_user(user).kind != "area":
         # Townships belong to the area unions' chain; the federation works with its affiliates.
-        raise DirectoryError("乡镇工会“八有”由所在县区、地市工会或区总工会确认。")
+        raise DirectoryError(_("乡镇工会“八有”由所在县区、地市工会或区总工会确认。"))
     check_area(user, township)
-    check_not_future(checked_on, "确认日期", "checked_on")
+    check_not_future(checked_on, _("确认日期"), "checked_on")
     values = {item.value: bool(haves.get(item.value, False)) for item in EightHaves}
     check, created = EightHavesCheck.objects.update_or_create(
         township=township, checked_on=checked_on, defaults={**values, "checked_by": user}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from organizations.permissions import Perm, has_perm, require
@@ -23,9 +24,9 @@ def redlists_view(request: HttpRequest) -> HttpResponse:
     lists = red_lists(request.user, page_date(request))
     sections = []
     for key, title, queryset in (
-        ("no_union", "四要素企业未建工会", lists.four_element_without_union),
-        ("below_80", "四要素企业已建会、农牧民工入会率低于80%", lists.four_element_below_80),
-        ("small", "小微企业（职工不足25人）未被联合基层工会覆盖", lists.small_without_joint_union),
+        ("no_union", _("四要素企业未建工会"), lists.four_element_without_union),
+        ("below_80", _("四要素企业已建会、农牧民工入会率低于80%"), lists.four_element_below_80),
+        ("small", _("小微企业（职工不足25人）未被联合基层工会覆盖"), lists.small_without_joint_union),
     ):
         rows = list(queryset[:PAGE_LIMIT])
         for enterprise in rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drives.models import Drive
 from organizations import audit
@@ -25,7 +26,7 @@ def _locked(drive: Drive, unit: Unit) -> Acceptance:
     )
     acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
     if acceptance.is_final:
-        raise ReportError("考核验收已定稿，不能再修改。")
+        raise ReportError(_("考核验收已定稿，不能再修改。"))
     return acceptance
 
 
@@ -45,7 +46,7 @@ def acceptance_assess(*, user: User, drive: Drive, unit: Unit, comments: str | N
 
 def acceptance_attach(*, user: User, drive: Drive, unit: Unit, upload) -> Acceptance:
     if not may_submit_for(user, unit):
-        raise ReportError("只有本单位的工作人员可以上传专题报告。")
+        raise ReportError(_("只有本单位的工作人员可以上传专题报告。"))
     with transaction.atomic():
         acceptance = _locked(drive, unit)
         acceptance.special_report.save(f"{drive.year}-{unit.key}-{upload.name}"[-100:], upload, save=False)
@@ -63,7 +64,7 @@ def acceptance_finalise(*, user: User, drive: Drive, unit: Unit) -> Acceptance:
     with transaction.atomic():
         acceptance = _locked(drive, unit)
         if not acceptance.items:
-            raise ReportError("请先评分，再定稿。")
+            raise ReportError(_("请先评分，再定稿。"))
         acceptance.finalised_at = timezone.now()
         acceptance.finalised_by = user
         acceptance.save(update_fields=["finalised_at", "finalised_by", "updated_at"])

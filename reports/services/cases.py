@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drives.models import Drive
 from organizations import audit
@@ -19,9 +20,9 @@ def case_submit(
     *, user: User, drive: Drive, unit: Unit, title: str, sector: str, body: str, photos=()
 ) -> TypicalCase:
     if not may_submit_for(user, unit):
-        raise ReportError("只有地市工会或区非公企业工会联合会的工作人员可以报送典型案例。")
+        raise ReportError(_("只有地市工会或区非公企业工会联合会的工作人员可以报送典型案例。"))
     if not title.strip() or not body.strip():
-        raise ReportError("请填写标题和案例内容。")
+        raise ReportError(_("请填写标题和案例内容。"))
     with transaction.atomic():
         case = TypicalCase.objects.create(
             drive=drive,
@@ -59,15 +60,16 @@ def case_review(*, user: User, case_id: int, action: str, note: str = "") -> Typ
             allowed, status = TRANSITIONS[action]
             if case.status not in allowed:
                 raise ReportError(
-                    f"案例当前为“{case.get_status_display()}”，不能执行该操作（发布前须先审核通过）。"
+                    _("案例当前为“%(status)s”，不能执行该操作（发布前须先审核通过）。")
+                    % {"status": case.get_status_display()}
                 )
             if action == "return" and not note.strip():
-                raise ReportError("退回时请写明审核意见。", field="note")
+                raise ReportError(_("退回时请写明审核意见。"), field="note")
             case.status = status
             if status == CaseStatus.PUBLISHED:
                 case.published_at = timezone.now()
         else:
-            raise ReportError("未知的审核操作。")
+            raise ReportError(_("未知的审核操作。"))
         if note.strip():
             case.review_note = note.strip()
         case.save()

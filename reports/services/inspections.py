@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from drives.models import Drive
 from organizations import audit
@@ -42,7 +43,7 @@ def problem_add(
 ) -> InspectionProblem:
     require(user, Perm.MANAGE_DRIVE)
     if deadline < inspection.visited_on:
-        raise ReportError("整改期限不能早于督查日期。", field="deadline")
+        raise ReportError(_("整改期限不能早于督查日期。"), field="deadline")
     with transaction.atomic():
         problem = InspectionProblem.objects.create(
             inspection=inspection,
@@ -61,9 +62,9 @@ def problem_follow_up(
     from organizations.permissions import has_perm
 
     if not (has_perm(user, Perm.MANAGE_DRIVE) or may_submit_for(user, unit)):
-        raise ReportError("只有区总工会或被督查单位可以填写整改情况。")
+        raise ReportError(_("只有区总工会或被督查单位可以填写整改情况。"))
     if status == FollowUp.RESOLVED and resolved_on is None:
-        raise ReportError("已整改的问题请填写整改完成日期。", field="resolved_on")
+        raise ReportError(_("已整改的问题请填写整改完成日期。"), field="resolved_on")
     with transaction.atomic():
         problem = InspectionProblem.objects.select_for_update().get(pk=problem_id)
         problem.status = status

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drives import figures
 from drives.models import Drive
@@ -63,15 +64,17 @@ def _require_author(user: User, report: ProgressReport) -> None:
 
     unit = unit_by_key(report.unit_key)
     if unit is None or not may_submit_for(user, unit):
-        raise ReportError("只有本单位（地市工会或区非公企业工会联合会）的工作人员可以填报和报送。")
+        raise ReportError(_("只有本单位（地市工会或区非公企业工会联合会）的工作人员可以填报和报送。"))
 
 
 def report_open(*, user: User, drive: Drive, period: Period, unit: Unit) -> ProgressReport:
     """The unit's current report for the period, created as a draft the first time."""
     if not may_submit_for(user, unit):
-        raise ReportError("只有本单位的工作人员可以填报。")
+        raise ReportError(_("只有本单位的工作人员可以填报。"))
     if period.year != drive.year:
-        raise ReportError(f"期次{period}不属于{drive.year}年度的集中行动。")
+        raise ReportError(
+            _("期次%(period)s不属于%(year)s年度的集中行动。") % {"period": period, "year": drive.year}
+        )
     with transaction.atomic():
         report, created = ProgressReport.objects.get_or_create(
             drive=drive,
@@ -94,7 +97,7 @@ def report_save(*, user: User, report_id: int, narrative: dict[str, str]) -> Pro
         report = ProgressReport.objects.select_for_update().get(pk=report_id)
         _require_author(user, report)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-            raise ReportError("报告已报送，不能再修改；如需更正，请等待退回。")
+            raise ReportError(_("报告已报送，不能再修改；如需更正，请等待退回。"))
         before = audit.snapshot(report, NARRATIVE_FIELDS)
         for name in NARRATIVE_FIELDS:
             setattr(report, name, narrative.get(name, "").strip())
@@ -113,9 +116,9 @@ def report_submit(*, user: User, report_id: int) -> ProgressReport:
         report = ProgressReport.objects.select_for_update().select_related("drive").get(pk=report_id)
         _require_author(user, report)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-            raise ReportError("报告已报送，请勿重复报送。")
+            raise ReportError(_("报告已报送，请勿重复报送。"))
         if not report.progress.strip():
-            raise ReportError("请填写“工作进展”后再报送。", field="progress")
+            raise ReportError(_("请填写“工作进展”后再报送。"), field="progress")
         now = timezone.now()
         report.figures = live_figures(report)
         report.previous_figures = previous_figures(report)
@@ -133,11 +136,11 @@ def report_submit(*, user: User, report_id: int) -> ProgressReport:
 def report_return(*, user: User, report_id: int, comments: str) -> ProgressReport:
     require(user, Perm.REVIEW_REPORTS)
     if not comments.strip():
-        raise ReportError("退回时请写明修改意见。", field="comments")
+        raise ReportError(_("退回时请写明修改意见。"), field="comments")
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report_id)
         if report.status not in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
-            raise ReportError("只能退回已报送、尚未采纳的报告。")
+            raise ReportError(_("只能退回已报送、尚未采纳的报告。"))
         report.status = ReportStatus.RETURNED
         report.hq_comments = comments.strip()
         report.reviewed_at = timezone.now()
@@ -154,7 +157,7 @@ def report_accept(*, user: User, report_id: int, comments: str = "") -> Progress
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report_id)
         if report.status not in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
-            raise ReportError("只能采纳已报送的报告。")
+            raise ReportError(_("只能采纳已报送的报告。"))
         report.status = ReportStatus.ACCEPTED
         if comments.strip():
             report.hq_comments = comments.strip()
@@ -171,7 +174,7 @@ def report_correct(*, user: User, report_id: int) -> ProgressReport:
         old = ProgressReport.objects.select_for_update().get(pk=report_id)
         _require_author(user, old)
         if old.status != ReportStatus.ACCEPTED or not old.is_latest:
-            raise ReportError("只有已采纳的最新版本可以更正。")
+            raise ReportError(_("只有已采纳的最新版本可以更正。"))
         ProgressReport.objects.filter(pk=old.pk).update(is_latest=False)
         new = ProgressReport.objects.create(
             drive=old.drive,
