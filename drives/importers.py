@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from drives.models import Drive, Target
 from drives.services import unit_of
@@ -21,7 +22,7 @@ def parse_unit(value) -> str:
     if text in FEDERATION_NAMES:
         return FEDERATION_KEY
     if not (text.isdigit() and len(text) == 6):
-        raise ValueError(f"“{text}”应为地市或县区的6位代码，或“区非公企业工会联合会”")
+        raise ValueError(_("“%(text)s”应为地市或县区的6位代码，或“区非公企业工会联合会”") % {"text": text})
     return text
 
 
@@ -50,9 +51,9 @@ class TargetImporter(Importer):
 
     def run(self, file, *, dry_run: bool = False, progress=None) -> ImportResult:
         if not has_perm(self.user, Perm.MANAGE_DRIVE):
-            return ImportResult(dry_run=dry_run, file_error="只有区总工会可以导入目标任务。")
+            return ImportResult(dry_run=dry_run, file_error=_("只有区总工会可以导入目标任务。"))
         if self.drive is None:
-            return ImportResult(dry_run=dry_run, file_error="尚未设立集中行动，请先新建年度行动。")
+            return ImportResult(dry_run=dry_run, file_error=_("尚未设立集中行动，请先新建年度行动。"))
         return super().run(file, dry_run=dry_run, progress=progress)
 
     def validate(self, parsed: Parsed) -> list[RowError]:
@@ -62,7 +63,7 @@ class TargetImporter(Importer):
         for row in parsed.rows:
             key = row.values["unit"]
             if key in seen:
-                errors.append(RowError(row.number, "单位代码", f"与第{seen[key]}行重复"))
+                errors.append(RowError(row.number, "单位代码", _("与第%(row)s行重复") % {"row": seen[key]}))
                 continue
             seen[key] = row.number
             if key == FEDERATION_KEY:
@@ -70,7 +71,9 @@ class TargetImporter(Importer):
                 continue
             area = areas.get(key)
             if area is None or area.level not in (AreaLevel.PREFECTURE, AreaLevel.COUNTY):
-                errors.append(RowError(row.number, "单位代码", f"“{key}”不是地市或县区代码"))
+                errors.append(
+                    RowError(row.number, "单位代码", _("“%(key)s”不是地市或县区代码") % {"key": key})
+                )
             else:
                 row.values["area"] = area
         errors += self._check_sums(parsed)
@@ -94,7 +97,11 @@ class TargetImporter(Importer):
                     RowError(
                         row.number,
                         "会员目标数",
-                        f"所属县区目标合计{sum(counties)}，超过地市目标{row.values['member_target']}",
+                        _("所属县区目标合计%(counties_total)s，超过地市目标%(prefecture_target)s")
+                        % {
+                            "counties_total": sum(counties),
+                            "prefecture_target": row.values["member_target"],
+                        },
                     )
                 )
         return errors

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from organizations.models import Area, Park
 from organizations.permissions import Perm, has_perm
 from organizations.services.directory import PLACE_LEVELS
@@ -21,7 +23,7 @@ def parse_code(value) -> str:
 
     text = cell_text(value).replace(" ", "")
     if not text.isdigit() or len(text) not in (6, 9, 12):
-        raise ValueError(f"“{text}”不是地区代码（县区6位、乡镇9位、村居12位数字）")
+        raise ValueError(_("“%(text)s”不是地区代码（县区6位、乡镇9位、村居12位数字）") % {"text": text})
     return text
 
 
@@ -31,7 +33,7 @@ class DirectoryImporter(Importer):
 
     def run(self, file: IO[bytes], *, dry_run: bool = False, progress=None) -> ImportResult:
         if not has_perm(self.user, Perm.EDIT_DIRECTORY):
-            return ImportResult(dry_run=dry_run, file_error="该账号不能维护基本名录，无法导入。")
+            return ImportResult(dry_run=dry_run, file_error=_("该账号不能维护基本名录，无法导入。"))
         return super().run(file, dry_run=dry_run, progress=progress)
 
     def resolve_areas(self, parsed: Parsed) -> list[RowError]:
@@ -43,18 +45,25 @@ class DirectoryImporter(Importer):
             code = row.values["area_code"]
             area = areas.get(code)
             if area is None:
-                errors.append(RowError(row.number, self.area_header, f"地区代码“{code}”不存在"))
+                errors.append(
+                    RowError(row.number, self.area_header, _("地区代码“%(code)s”不存在") % {"code": code})
+                )
             elif area.level not in PLACE_LEVELS:
                 errors.append(
                     RowError(
                         row.number,
                         self.area_header,
-                        f"“{code}”是{area.get_level_display()}，请填县区、乡镇或村居代码",
+                        _("“%(code)s”是%(level)s，请填县区、乡镇或村居代码")
+                        % {"code": code, "level": area.get_level_display()},
                     )
                 )
             elif not self.scope.contains_code(code):
                 errors.append(
-                    RowError(row.number, self.area_header, f"地区“{area.name}（{code}）”不在您的管辖范围内")
+                    RowError(
+                        row.number,
+                        self.area_header,
+                        _("地区“%(name)s（%(code)s）”不在您的管辖范围内") % {"name": area.name, "code": code},
+                    )
                 )
             else:
                 row.values["area"] = area
@@ -78,11 +87,15 @@ class DirectoryImporter(Importer):
                     RowError(
                         row.number,
                         self.park_header,
-                        f"“{name}”不是该地区已登记的园区，请先登记园区或核对名称",
+                        _("“%(name)s”不是该地区已登记的园区，请先登记园区或核对名称") % {"name": name},
                     )
                 )
             elif len(candidates) > 1:
-                errors.append(RowError(row.number, self.park_header, f"该地区有多个名为“{name}”的园区"))
+                errors.append(
+                    RowError(
+                        row.number, self.park_header, _("该地区有多个名为“%(name)s”的园区") % {"name": name}
+                    )
+                )
             else:
                 row.values["park"] = candidates[0]
         return errors

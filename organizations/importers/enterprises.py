@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organizations.creditcode import CreditCodeError, make_credit_code, normalize_credit_code
 from organizations.importers.base import YES_NO, DirectoryImporter, parse_code
@@ -90,7 +91,13 @@ class EnterpriseImporter(DirectoryImporter):
             values = row.values
             code = values["credit_code"]
             if code in first_row:
-                errors.append(RowError(row.number, "统一社会信用代码", f"与第{first_row[code]}行重复"))
+                errors.append(
+                    RowError(
+                        row.number,
+                        "统一社会信用代码",
+                        _("与第%(row)s行重复") % {"row": first_row[code]},
+                    )
+                )
             else:
                 first_row[code] = row.number
             if values["migrant_workers"] > values["employees"]:
@@ -98,17 +105,23 @@ class EnterpriseImporter(DirectoryImporter):
                     RowError(
                         row.number,
                         "农牧民工人数",
-                        f"农牧民工人数（{values['migrant_workers']}）大于职工人数（{values['employees']}）",
+                        _("农牧民工人数（%(migrant_workers)s）大于职工人数（%(employees)s）")
+                        % {
+                            "migrant_workers": values["migrant_workers"],
+                            "employees": values["employees"],
+                        },
                     )
                 )
             if values.get("registered_on") and values["registered_on"] > today:
-                errors.append(RowError(row.number, "注册日期", "注册日期晚于今天"))
+                errors.append(RowError(row.number, "注册日期", _("注册日期晚于今天")))
         taken = set(
             Enterprise.objects.filter(credit_code__in=list(first_row)).values_list("credit_code", flat=True)
         )
         for row in parsed.rows:
             if row.values["credit_code"] in taken and first_row[row.values["credit_code"]] == row.number:
-                errors.append(RowError(row.number, "统一社会信用代码", "该单位已在系统中登记，不能重复导入"))
+                errors.append(
+                    RowError(row.number, "统一社会信用代码", _("该单位已在系统中登记，不能重复导入"))
+                )
         return errors
 
     def write(self, rows: list[ParsedRow]) -> int:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organizations.creditcode import CreditCodeError, normalize_credit_code
 from organizations.importers.base import DirectoryImporter, parse_code
@@ -36,7 +37,7 @@ def parse_covers(value: Any) -> list[str]:
         except CreditCodeError as error:
             bad.append(f"{part}（{error}）")
     if bad:
-        raise ValueError("统一社会信用代码有误：" + "；".join(bad))
+        raise ValueError(_("统一社会信用代码有误：%(codes)s") % {"codes": "；".join(bad)})
     return list(dict.fromkeys(codes))
 
 
@@ -81,27 +82,37 @@ class UnionImporter(DirectoryImporter):
         for row in rows:
             values, area = row.values, row.values.get("area")
             if values["founded_on"] > today:
-                errors.append(RowError(row.number, "成立日期", "成立日期晚于今天"))
+                errors.append(RowError(row.number, "成立日期", _("成立日期晚于今天")))
             if area is not None and values["kind"] == UnionKind.TOWNSHIP and area.level != AreaLevel.TOWNSHIP:
-                errors.append(RowError(row.number, "所在地区", "乡镇工会应填9位乡镇（街道）代码"))
+                errors.append(RowError(row.number, "所在地区", _("乡镇工会应填9位乡镇（街道）代码")))
             if area is not None and values["kind"] == UnionKind.COMMUNITY and area.level != AreaLevel.VILLAGE:
-                errors.append(RowError(row.number, "所在地区", "社区工会应填12位社区或村代码"))
+                errors.append(RowError(row.number, "所在地区", _("社区工会应填12位社区或村代码")))
             if values["kind"] == UnionKind.PARK and not values.get("park"):
-                errors.append(RowError(row.number, "所属园区", "园区工会须填所属园区"))
+                errors.append(RowError(row.number, "所属园区", _("园区工会须填所属园区")))
             if values["kind"] == UnionKind.GRASSROOTS and len(values.get("covers") or []) > 1:
                 errors.append(
-                    RowError(row.number, "覆盖单位", "基层工会只覆盖本单位一家；覆盖多家请用“联合基层工会”")
+                    RowError(
+                        row.number, "覆盖单位", _("基层工会只覆盖本单位一家；覆盖多家请用“联合基层工会”")
+                    )
                 )
             code = values.get("code")
             if code:
                 if code in codes:
-                    errors.append(RowError(row.number, "工会编号", f"与第{codes[code]}行重复"))
+                    errors.append(
+                        RowError(
+                            row.number,
+                            "工会编号",
+                            _("与第%(row)s行重复") % {"row": codes[code]},
+                        )
+                    )
                 codes.setdefault(code, row.number)
         taken = set(Union.objects.filter(code__in=list(codes)).values_list("code", flat=True))
         for row in rows:
             code = row.values.get("code")
             if code in taken and codes[code] == row.number:
-                errors.append(RowError(row.number, "工会编号", f"工会编号“{code}”已被使用"))
+                errors.append(
+                    RowError(row.number, "工会编号", _("工会编号“%(code)s”已被使用") % {"code": code})
+                )
         return errors
 
     def _resolve_covers(self, rows: list[ParsedRow]) -> list[RowError]:
@@ -117,7 +128,8 @@ class UnionImporter(DirectoryImporter):
                     RowError(
                         row.number,
                         "覆盖单位",
-                        f"{'、'.join(unknown)} 不在企业名录中或不在您的管辖范围内，请先导入企业",
+                        _("%(codes)s 不在企业名录中或不在您的管辖范围内，请先导入企业")
+                        % {"codes": "、".join(unknown)},
                     )
                 )
             row.values["cover_enterprises"] = [found[c] for c in row.values.get("covers") or [] if c in found]
@@ -140,15 +152,27 @@ class UnionImporter(DirectoryImporter):
             if not text:
                 continue
             if in_file.get(text) is row:
-                errors.append(RowError(row.number, "上级工会", "上级工会不能是本工会"))
+                errors.append(RowError(row.number, "上级工会", _("上级工会不能是本工会")))
             elif text in in_file:
                 row.values["parent_row"] = in_file[text]
             elif len(known.get(text, [])) == 1:
                 row.values["parent_union"] = known[text][0]
             elif text in known:
-                errors.append(RowError(row.number, "上级工会", f"名为“{text}”的工会不止一个，请填写工会编号"))
+                errors.append(
+                    RowError(
+                        row.number,
+                        "上级工会",
+                        _("名为“%(text)s”的工会不止一个，请填写工会编号") % {"text": text},
+                    )
+                )
             else:
-                errors.append(RowError(row.number, "上级工会", f"找不到工会“{text}”（或不在您的管辖范围内）"))
+                errors.append(
+                    RowError(
+                        row.number,
+                        "上级工会",
+                        _("找不到工会“%(text)s”（或不在您的管辖范围内）") % {"text": text},
+                    )
+                )
         return errors
 
     def write(self, rows: list[ParsedRow]) -> int:
