@@ -296,11 +296,8 @@ def _membership_tally(scopes: list[Scope], conditions: dict[str, Q], *, joined_b
     memberships = Membership.objects.filter(member__is_migrant=True, joined_on__lte=joined_by).order_by()
     tally = _Tally()
     in_reach = _rows_for(scopes, area="union__area__code", federation="union__federation_affiliate")
-    for row in (
-        memberships.filter(in_reach)
-        .values("union__area_id", "union__federation_affiliate")
-        .annotate(**counts)
-    ):
+    groups = memberships.filter(in_reach).values("union__area_id", "union__federation_affiliate")
+    for row in groups.annotate(**counts):
         tally.add(row.pop("union__area_id"), row.pop("union__federation_affiliate"), row)
     if union_ids := _union_ids(scopes):
         for row in memberships.filter(union_id__in=union_ids).values("union_id").annotate(**counts):
@@ -322,63 +319,59 @@ def members_total_on(scope: Scope, days: Iterable[dt.date]) -> dict[dt.date, int
 
 
 def _enterprise_figures(scopes, day, results) -> None:
-    """Two queries whatever the number of scopes: the open enterprises with their
-    coverage facts, and the active migrant members per employer. Each enterprise
-    adds its counts to the tally of where it lies (and of each asked-for union
-    covering it); the sector counts come from the same rows."""
+    """Three queries whatever the number of scopes: the open enterprises, the
+    active coverages (with their union's kind), and the active migrant members
+    per employer (for the 80 % line).
+    Each enterprise adds its counts to the tally of where it lies (and of each
+    asked-for union covering it); the sector counts come from the same rows."""
     union_ids = _union_ids(scopes)
     union_firms = _union_firms(union_ids)
     in_reach = _rows_for(scopes, area="area__code", federation="federation_affiliate")
     if union_ids and in_reach:  # an empty condition already reaches every enterprise
         in_reach |= Q(pk__in=Coverage.objects.filter(union_id__in=union_ids).values("enterprise_id"))
-    rows = (
-        Enterprise.objects.open_on(day)
-        .with_covered(day)
-        .filter(in_reach)
-        .annotate(
-            covered_by_joint=Exists(
-                Coverage.objects.active_on(day).filter(enterprise=OuterRef("pk"), union__kind=UnionKind.JOINT)
-            )
-        )
-        .values_list(
-            "pk",
-            "area_id",
-            "federation_affiliate",
-            "sector",
-            "employees",
-            "migrant_workers",
-            "has_party_org",
-            "operating",
-            "profitable",
-            "covered",
-            "covered_by_joint",
-        )
+    open_firms = Enterprise.objects.open_on(day).filter(in_reach).order_by()
+    rows = open_firms.values_list(
+        "pk",
+        "area_id",
+        "federation_affiliate",
+        "sector",
+        "employees",
+        "migrant_workers",
+        "has_party_org",
+        "operating",
+        "profitable",
     )
+    covered_by: dict[int, set[str]] = defaultdict(set)  # enterprise -> kinds of the unions covering it
+    coverages = Coverage.objects.active_on(day)
+    if in_reach:
+        coverages = coverages.filter(enterprise__in=open_firms.values("pk"))
+    for enterprise_id, kind in coverages.order_by().values_list("enterprise_id", "union__kind"):
+        covered_by[enterprise_id].add(kind)
     employed = Membership.objects.active_on(day).filter(member__is_migrant=True, employer__isnull=False)
     if in_reach:
-        employed = employed.filter(employer__in=Enterprise.objects.filter(in_reach).values("pk"))
+        employed = employed.filter(employer__in=open_firms.values("pk"))
     members = dict(
         employed.order_by().values("employer").annotate(n=Count("pk")).values_list("employer", "n")
     )
     tally = _Tally()
-    for pk, area, affiliate, sector, staff, migrants, party, operating, profitable, covered, joint in rows:
-        counts = Counter({f"n:{sector}": 1, f"c:{sector}": int(covered)})
-        if staff >= FOUR_ELEMENT_MIN_EMPLOYEES:
-            if party and operating and profitable:
+    for pk, area, affiliate, sector, staff, migrants, party, operating, profitable in rows:
+        kinds = covered_by.get(pk, ())
+        covered = bool(kinds)
+        groups = [tally.places[(area, affiliate)]] + [tally.unions[u] for u in union_firms.get(pk, ())]
+        for counts in groups:
+            counts[f"n:{sector}"] += 1
+            counts[f"c:{sector}"] += covered
+            if staff < FOUR_ELEMENT_MIN_EMPLOYEES:
+                counts["small_enterprises_total"] += 1
+                counts["small_enterprises_covered"] += UnionKind.JOINT in kinds
+            elif party and operating and profitable:
                 recruited = members.get(pk, 0)
-                counts.update(
-                    four_element_total=1,
-                    four_element_covered=int(covered),
-                    # Compliant: members reach 80 % of migrant workers (integers, no rounding).
-                    four_element_compliant=int(covered and recruited * 100 >= migrants * _RATE_PERCENT),
-                    four_members=recruited,
-                    four_migrants=migrants,
-                )
-        else:
-            counts.update(small_enterprises_total=1, small_enterprises_covered=int(joint))
-        tally.add(area, affiliate, counts)
-        for union_id in union_firms.get(pk, ()):
-            tally.unions[union_id].update(counts)
+                counts["four_element_total"] += 1
+                counts["four_element_covered"] += covered
+                # Compliant: members reach 80 % of migrant workers (integers, no rounding).
+                counts["four_element_compliant"] += covered and recruited * 100 >= migrants * _RATE_PERCENT
+                counts["four_members"] += recruited
+                counts["four_migrants"] += migrants
     for scope in scopes:
         found = tally.for_scope(scope)
         results[scope.key].update(
