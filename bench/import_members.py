@@ -1,7 +1,7 @@
 """Member import benchmark: our import beside a plain django-import-export ModelResource.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/import_members.py [--rows 100000]
-        [--resource-rows N] [--keep]
+        [--resource-rows N] [--job] [--no-openpyxl] [--keep]
 
 In one run, on the database in DATABASE_URL and one generated file
 (var/bench/members-<rows>.xlsx, made once with xlsxwriter), it prints:
@@ -13,7 +13,13 @@ In one run, on the database in DATABASE_URL and one generated file
     before_save_instance (the least a real resource must do). It saves members
     only, no memberships, so the comparison flatters it. --resource-rows
     limits it to the first N rows (its rate does not depend on the file's length);
-  - peak RSS of the process after each step.
+  - peak RSS growth of our import: the process's peak is reset to its current
+    size just before (/proc/self/clear_refs), so the figure is what the import
+    itself added; the reading times are measured in forked children so that
+    calamine's whole-sheet grid and openpyxl do not count towards it.
+--job runs our import the way a worker does (members.tasks.run_member_import on
+an ImportJob and a stashed upload), in this process. People in the database who
+hold the file's ID numbers (seeded data) are removed first, as bench/run.py does.
 Everything the run saves is deleted again unless --keep is given.
 """
 
@@ -67,6 +73,75 @@ BENCH_UNION_CODE = "BENCH-UNION"
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith(field + ":"))
+    return int(line.split()[1])
+
+
+def reset_peak_rss() -> int:
+    """Reset the process's peak RSS (VmHWM) to its current RSS; return that, in kB."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+    return _status_kb("VmRSS")
+
+
+def peak_growth_mb(start_kb: int) -> float:
+    return (_status_kb("VmHWM") - start_kb) / 1024
+
+
+def timed_in_child(action) -> float:
+    """Seconds action() takes in a forked child (its memory stays out of this process)."""
+    connection.close()  # a forked child must not share the parent's connection
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        started = time.perf_counter()
+        action()
+        os.write(write_end, str(time.perf_counter() - started).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return float(answer)
+
+
+def free_id_numbers(path: Path) -> None:
+    """Seeded members may hold ID numbers the generated file uses: remove those people first."""
+    from members.personal_data import keyed_hash
+
+    hashes = []
+    for n, row in enumerate(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows()):
+        if n:
+            hashes.append(keyed_hash(str(row[1]).strip().upper()))
+    with transaction.atomic():
+        for start in range(0, len(hashes), 10_000):
+            taken = Member.objects.filter(id_hash__in=hashes[start : start + 10_000])
+            Membership.objects.filter(member__in=taken).delete()
+            taken.delete()
+
+
+def run_ours(path: Path, user: User, *, as_job: bool):
+    """Our import of path: MemberImporter.run, or the worker's task on an ImportJob."""
+    if not as_job:
+        with path.open("rb") as handle:
+            return MemberImporter(user).run(handle)
+    from django.core.files import File
+
+    from members.models import ImportJob
+    from members.tasks import run_member_import
+    from organizations.tabular.uploads import stash
+
+    with path.open("rb") as handle:
+        stashed = stash(File(handle, name=path.name), user=user, importer_name=MemberImporter.name)
+    job = ImportJob.objects.create(owner=user, token=stashed.token, filename=path.name)
+    run_member_import(job.pk)
+    job.refresh_from_db()
+    return job
 
 
 def make_file(rows: int, enterprise: Enterprise, union: Union) -> Path:
@@ -153,31 +228,42 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--resource-rows", type=int, default=None)
+    parser.add_argument("--job", action="store_true", help="run our import as the worker's task")
+    parser.add_argument("--no-openpyxl", action="store_true", help="skip timing the openpyxl read")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
     user, enterprise, union = place()
     clean(union)
     path = make_file(args.rows, enterprise, union)
+    free_id_numbers(path)
     print(f"file: {path.name}, {args.rows} rows, {path.stat().st_size / 1e6:.1f} MB; db: {connection.vendor}")
 
-    started = time.perf_counter()
-    workbook = load_workbook(path, read_only=True)
-    count = sum(1 for _ in workbook.active.iter_rows(values_only=True))
-    read_openpyxl = time.perf_counter() - started
-    started = time.perf_counter()
-    count2 = sum(1 for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows())
-    read_calamine = time.perf_counter() - started
-    assert count == count2 == args.rows + 1
-    print(f"read only      openpyxl {read_openpyxl:6.2f} s   python-calamine {read_calamine:6.2f} s")
+    def read_openpyxl():
+        workbook = load_workbook(path, read_only=True)
+        assert sum(1 for _ in workbook.active.iter_rows(values_only=True)) == args.rows + 1
 
+    def read_calamine():
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        assert sum(1 for _ in sheet.iter_rows()) == args.rows + 1
+
+    openpyxl_seconds = None if args.no_openpyxl else timed_in_child(read_openpyxl)
+    calamine_seconds = timed_in_child(read_calamine)
+    openpyxl_text = "skipped" if openpyxl_seconds is None else f"{openpyxl_seconds:6.2f} s"
+    print(f"read only      openpyxl {openpyxl_text}   python-calamine {calamine_seconds:6.2f} s")
+
+    start_kb = reset_peak_rss()
     started = time.perf_counter()
-    with path.open("rb") as handle:
-        result = MemberImporter(user).run(handle)
+    result = run_ours(path, user, as_job=args.job)
     ours = time.perf_counter() - started
-    assert result.ok and result.saved == args.rows, result.errors[:5] or result.file_error
+    growth = peak_growth_mb(start_kb)
+    if args.job:
+        assert result.status == "done" and result.saved == args.rows, result.result
+    else:
+        assert result.ok and result.saved == args.rows, result.errors[:5] or result.file_error
     ours_rate = args.rows / ours
-    print(f"our import     {ours:6.2f} s  {ours_rate:9.0f} rows/s   peak RSS {peak_rss_mb():.0f} MB")
+    how = "as a job" if args.job else "MemberImporter.run"
+    print(f"our import     {ours:6.2f} s  {ours_rate:9.0f} rows/s   peak RSS growth {growth:.0f} MB ({how})")
     clean(union)
 
     limit = args.resource_rows or args.rows
@@ -190,7 +276,7 @@ def main() -> None:
     assert not outcome.has_errors() and not outcome.has_validation_errors()
     plain_rate = limit / plain
     print(f"ModelResource  {plain:6.2f} s  {plain_rate:9.0f} rows/s   ({limit} rows, tablib load not timed)")
-    print(f"ratio          {ours_rate / plain_rate:6.1f}x   peak RSS {peak_rss_mb():.0f} MB")
+    print(f"ratio          {ours_rate / plain_rate:6.1f}x   process peak RSS {peak_rss_mb():.0f} MB")
     if not args.keep:
         clean(union)
 

@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -55,8 +55,7 @@ MEMBERSHIP_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class NewPerson:
+class NewPerson(NamedTuple):
     id_number: str  # normalised and valid
     id_hash: str
     name: str
@@ -68,8 +67,7 @@ class NewPerson:
     is_migrant: bool = True
 
 
-@dataclass(frozen=True)
-class NewMembership:
+class NewMembership(NamedTuple):
     member_id: int
     union_id: int
     employer_id: int | None
@@ -101,24 +99,35 @@ def insert_members(people: Sequence[NewPerson]) -> dict[str, int]:
         Member.objects.bulk_create(members)
         return {m.id_hash: m.pk for m in members}
     ids = _next_ids(Member, len(people))
+    stamp = now.isoformat()
     rows = (
-        [
+        (
             pk,
-            *_member_values(person, id_encrypted, phone_encrypted).values(),
-            now.isoformat(),
-            now.isoformat(),
+            person.name,
+            person.id_hash,
+            id_encrypted,
+            mask_id_number(person.id_number),
+            person.birth_date,
+            person.sex,
+            person.ethnicity,
+            keyed_hash(person.phone) if person.phone else "",
+            phone_encrypted,
+            mask_phone(person.phone) if person.phone else "",
+            person.hukou_place,
+            "t" if person.is_migrant else "f",
+            stamp,
+            stamp,
             1,
-        ]
+        )
         for pk, person, id_encrypted, phone_encrypted in zip(
             ids, people, ids_encrypted, phones_encrypted, strict=True
         )
     )
-    _copy(Member._meta.db_table, MEMBER_COLUMNS, rows)
+    _copy(Member._meta.db_table, MEMBER_COLUMNS, rows, nullable=False)
     return {person.id_hash: pk for person, pk in zip(people, ids, strict=True)}
 
 
 def _member_values(person: NewPerson, id_encrypted: str, phone_encrypted: str) -> dict:
-    # The order is MEMBER_COLUMNS' between id and created_at.
     return {
         "name": person.name,
         "id_hash": person.id_hash,
@@ -141,11 +150,12 @@ def insert_memberships(memberships: Sequence[NewMembership]) -> None:
     now = timezone.now()
     if connection.vendor != "postgresql":
         Membership.objects.bulk_create(
-            [Membership(**m.__dict__, created_at=now) for m in memberships], batch_size=2000
+            [Membership(**m._asdict(), created_at=now) for m in memberships], batch_size=2000
         )
         return
+    stamp = now.isoformat()
     rows = (
-        [
+        (
             m.member_id,
             m.union_id,
             m.employer_id,
@@ -153,9 +163,9 @@ def insert_memberships(memberships: Sequence[NewMembership]) -> None:
             m.channel,
             m.left_on,
             m.end_reason,
-            now.isoformat(),
+            stamp,
             m.created_by_id,
-        ]
+        )
         for m in memberships
     )
     _copy(Membership._meta.db_table, MEMBERSHIP_COLUMNS, rows)
@@ -164,12 +174,14 @@ def insert_memberships(memberships: Sequence[NewMembership]) -> None:
 _NULL = "\\N"
 
 
-def _copy(table: str, columns: list[str], rows) -> None:
-    """COPY rows in CSV form. None is NULL (written as \\N); "" stays an empty string."""
+def _copy(table: str, columns: list[str], rows, *, nullable: bool = True) -> None:
+    """COPY rows in CSV form. None is NULL (written as \\N); "" stays an empty string.
+    Rows without None (nullable=False) go to the csv writer as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow([_NULL if value is None else value for value in row])
+    if nullable:
+        rows = ([_NULL if value is None else value for value in row] for row in rows)
+    writer.writerows(rows)
     buffer.seek(0)
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -177,9 +189,11 @@ def _copy(table: str, columns: list[str], rows) -> None:
 
 
 def _next_ids(model, count: int) -> list[int]:
+    """count ids from the table's own sequence, as one array (not count result rows)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s)",
+            [table, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0]

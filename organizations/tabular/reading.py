@@ -15,12 +15,16 @@ Invisible control characters are removed from every cell.
 """
 
 import csv
+import datetime as dt
 import io
+import posixpath
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import IO, Any
 from xml.parsers import expat
 
@@ -30,10 +34,12 @@ from python_calamine import CalamineError, CalamineWorkbook
 MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-MAX_ROWS = 200_000
+MAX_ROWS = 1_000_000
 MAX_COLUMNS = 300
-# Calamine keeps a sheet as a grid of (rows × columns) cells of 32 bytes.
-MAX_GRID_CELLS = 4_000_000
+# Calamine keeps a whole sheet in memory as a grid of (rows × columns) cells, about
+# 100 bytes each with their text (100 MB for 100,000 rows of 10 columns). A sheet
+# whose grid is larger is streamed instead (_SheetRows), so memory stays flat.
+CALAMINE_MAX_CELLS = 1_500_000
 
 # Leading bytes of files people upload by mistake, and what to tell them.
 _NOT_A_TABLE = "这不是表格文件（{kind}），请上传 .xlsx 或 .csv。"
@@ -93,17 +99,21 @@ def read_table(file: IO[bytes], *, max_bytes: int | None = None) -> Table:
 # .xlsx
 
 
-def _check_zip(file: IO[bytes]) -> None:
+def _check_zip(file: IO[bytes]) -> int:
+    """Check the archive and its XML parts; return the largest worksheet grid (rows × columns),
+    or a number above CALAMINE_MAX_CELLS as soon as one is known to be larger."""
+    cells = 0
     try:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             _check_entries(entries)
             for entry in entries:
                 if entry.filename.endswith((".xml", ".rels")):
-                    _inspect_part(archive, entry)
+                    cells = max(cells, _inspect_part(archive, entry))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
         raise SpreadsheetError("文件已损坏或不完整，不是有效的 .xlsx 文件。") from None
     file.seek(0)
+    return cells
 
 
 def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
@@ -120,9 +130,12 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
         raise SpreadsheetError("这不是 Excel 工作簿（.xlsx），请上传 .xlsx 或 .csv。")
 
 
-def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
     """Decompress one XML part (zipfile holds it to its declared size and CRC),
-    refuse a DTD in its prolog and, for a worksheet, find its furthest cell."""
+    refuse a DTD in its prolog and, for a worksheet, find its furthest cell; return
+    the worksheet's grid size (0 for other parts). A worksheet found too large for
+    calamine is not scanned further: it will be streamed, and the streaming reader
+    checks the rest (rows, columns, XML, size and CRC) as it reads."""
     prolog = _Prolog()
     grid = _Grid() if entry.filename.startswith("xl/worksheets/") else None
     carry = b""
@@ -132,8 +145,13 @@ def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
                 prolog.feed(chunk)
             if grid is not None:
                 carry = grid.feed(carry + chunk)
-    if grid is not None:
-        grid.check()
+                if grid.cells > CALAMINE_MAX_CELLS and prolog.done:
+                    grid.check()
+                    return grid.cells
+    if grid is None:
+        return 0
+    grid.check()
+    return grid.cells
 
 
 class _RootReached(Exception):
@@ -207,10 +225,14 @@ class _Grid:
     def _see_refs(self, refs: list[tuple[bytes, bytes]]) -> None:
         if not refs:
             return
-        letters = max((r[0] for r in refs), key=lambda c: (len(c), c)).decode()
-        self.max_row = max(self.max_row, max(int(r[1]) for r in refs))
+        letters = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c)).decode()
+        self.max_row = max(self.max_row, max(map(int, map(itemgetter(1), refs))))
         self.max_column = max(self.max_column, _position(f"{letters}1", 0, 0)[1])
         self.row, self.column = _position((refs[-1][0] + refs[-1][1]).decode(), 0, 0)
+
+    @property
+    def cells(self) -> int:
+        return self.max_row * self.max_column
 
     def _walk(self, body: bytes) -> None:
         for match in _SHEET_TAG.finditer(body):
@@ -231,10 +253,6 @@ class _Grid:
                 f"工作表范围过大（最远的单元格在第{self.max_row}行第{self.max_column}列），"
                 f"上限为 {MAX_ROWS} 行、{MAX_COLUMNS} 列。请删除多余的行列或拆分文件后再上传。"
             )
-        if self.max_row * self.max_column > MAX_GRID_CELLS:
-            raise SpreadsheetError(
-                f"工作表过大（{self.max_row} 行 × {self.max_column} 列），请删除多余的列或拆分文件后再上传。"
-            )
 
 
 def _position(ref: str, row: int, column: int) -> tuple[int, int]:
@@ -248,7 +266,8 @@ def _position(ref: str, row: int, column: int) -> tuple[int, int]:
 
 
 def _read_xlsx(file: IO[bytes]) -> Table:
-    _check_zip(file)
+    if _check_zip(file) > CALAMINE_MAX_CELLS:
+        return _stream_xlsx(file)
     try:
         workbook = CalamineWorkbook.from_filelike(file)
         sheet = workbook.get_sheet_by_index(0)
@@ -256,6 +275,312 @@ def _read_xlsx(file: IO[bytes]) -> Table:
         headers = next(rows, None)
     except (CalamineError, ValueError, IndexError) as error:
         raise SpreadsheetError(f"无法读取该 .xlsx 文件：{error}") from None
+    if headers is None:
+        raise SpreadsheetError("第一个工作表是空的。")
+    return Table([cell_text(h) for h in headers], _numbered(rows))
+
+
+# .xlsx too large for calamine's whole-sheet grid: streamed, a row at a time.
+
+_XLSX_DATE_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)}
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_1904_EPOCH = dt.datetime(1904, 1, 1)
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+_STREAM_CHUNK = 1 << 20
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _parse_part(archive: zipfile.ZipFile, name: str, start, end=None, text=None) -> None:
+    """Run expat over one part with the given handlers; a DTD is refused as in _Prolog."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_declaration
+    parser.EntityDeclHandler = _refuse_declaration
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.buffer_text = True
+        parser.CharacterDataHandler = text
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(_STREAM_CHUNK):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise SpreadsheetError("文件已损坏（内部 XML 格式错误），不是有效的 .xlsx 文件。") from None
+
+
+def _refuse_declaration(*args) -> None:
+    raise SpreadsheetError("文件包含不允许的 XML 声明（DTD 或实体，疑似恶意文件），已拒绝。")
+
+
+def _relationships(archive: zipfile.ZipFile, names: set[str]) -> dict[str, tuple[str, str]]:
+    """xl/workbook.xml's relationships: id → (type's last word, part name)."""
+    found: dict[str, tuple[str, str]] = {}
+    if "xl/_rels/workbook.xml.rels" not in names:
+        return found
+
+    def start(name, attrs):
+        if _local(name) == "Relationship" and "Id" in attrs:
+            target = attrs.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            found[attrs["Id"]] = (attrs.get("Type", "").rpartition("/")[2], posixpath.normpath(part))
+
+    _parse_part(archive, "xl/_rels/workbook.xml.rels", start)
+    return found
+
+
+def _is_date_format(code: str) -> bool:
+    return any(c in "dmyhs" for c in _FORMAT_NOISE.sub("", code).lower())
+
+
+class _SharedStrings:
+    """The shared string table, kept as UTF-8 in one buffer with offsets: a million
+    distinct ID numbers take ~30 MB here rather than ~100 MB as Python strings."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.ends = array("Q")
+
+    def add(self, text: str) -> None:
+        self.data += text.encode()
+        self.ends.append(len(self.data))
+
+    def __getitem__(self, index: int) -> str:
+        start = self.ends[index - 1] if index else 0
+        return self.data[start : self.ends[index]].decode()
+
+
+def _load_shared_strings(archive: zipfile.ZipFile, name: str) -> _SharedStrings:
+    strings = _SharedStrings()
+    parts: list[str] = []
+    state = {"depth": 0, "phonetic": False, "text": False}
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local == "si":
+            parts.clear()
+        elif local == "rPh":
+            state["phonetic"] = True
+        elif local == "t" and not state["phonetic"]:
+            state["text"] = True
+
+    def end(tag):
+        local = _local(tag)
+        if local == "si":
+            strings.add("".join(parts))
+        elif local == "rPh":
+            state["phonetic"] = False
+        elif local == "t":
+            state["text"] = False
+
+    def text(data):
+        if state["text"]:
+            parts.append(data)
+
+    _parse_part(archive, name, start, end, text)
+    return strings
+
+
+def _date_styles(archive: zipfile.ZipFile, name: str | None) -> set[str]:
+    """The s="…" indexes of cell styles that show numbers as dates."""
+    if name is None:
+        return set()
+    formats: dict[int, str] = {}
+    styles: list[int] = []
+    state = {"in_cell_xfs": False}
+
+    def start(tag, attrs):
+        local = _local(tag)
+        if local == "numFmt":
+            formats[int(attrs.get("numFmtId", -1))] = attrs.get("formatCode", "")
+        elif local == "cellXfs":
+            state["in_cell_xfs"] = True
+        elif local == "xf" and state["in_cell_xfs"]:
+            styles.append(int(attrs.get("numFmtId", 0)))
+
+    def end(tag):
+        if _local(tag) == "cellXfs":
+            state["in_cell_xfs"] = False
+
+    _parse_part(archive, name, start, end)
+    return {
+        str(index)
+        for index, format_id in enumerate(styles)
+        if format_id in _XLSX_DATE_IDS or (format_id in formats and _is_date_format(formats[format_id]))
+    }
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+class _SheetRows:
+    """The first worksheet's rows, parsed by expat a megabyte at a time.
+
+    Cells come out as python-calamine gives them: text, float, bool, a date (or a
+    datetime when it has a time) for a number in a date format, "" for an empty
+    cell. Rows are yielded from the first row holding a value, with an empty list
+    for each row missing in between, so the numbering matches the sheet's."""
+
+    def __init__(self, archive: zipfile.ZipFile, names: set[str]):
+        self.archive = archive
+        relationships = _relationships(archive, names)
+        workbook = {"sheet": None, "date1904": False}
+
+        def workbook_start(tag, attrs):
+            local = _local(tag)
+            if local == "sheet" and workbook["sheet"] is None:
+                ids = [value for key, value in attrs.items() if key.endswith(":id") or key == "r:id"]
+                workbook["sheet"] = ids[0] if ids else None
+            elif local == "workbookPr":
+                workbook["date1904"] = attrs.get("date1904", "").lower() in ("1", "true")
+
+        _parse_part(archive, "xl/workbook.xml", workbook_start)
+        by_type = {kind: part for kind, part in relationships.values()}
+        sheet = relationships.get(workbook["sheet"] or "", (None, None))[1]
+        if sheet not in names:
+            raise SpreadsheetError("第一个工作表是空的。")
+        self.sheet = sheet
+        strings = by_type.get("sharedStrings")
+        self.strings = _load_shared_strings(archive, strings) if strings in names else _SharedStrings()
+        styles = by_type.get("styles")
+        self.date_styles = _date_styles(archive, styles if styles in names else None)
+        self.epoch = _EXCEL_1904_EPOCH if workbook["date1904"] else _EXCEL_EPOCH
+        self.columns: dict[str, int] = {}
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        ready: list[tuple[int, list[Any]]] = []
+        row: list[Any] = []
+        text: list[str] = []
+        # row number, next column, cell type, cell style, collecting text, inside <rPh>
+        state = [0, 0, "n", None, False, False]
+        columns = self.columns
+
+        def start(tag, attrs):
+            local = tag if ":" not in tag else _local(tag)
+            if local == "c":
+                ref = attrs.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = _column_number(letters) - 1
+                    state[1] = column
+                state[2] = attrs.get("t", "n")
+                state[3] = attrs.get("s")
+                text.clear()
+            elif local == "v" or (local == "t" and not state[5]):
+                state[4] = True
+            elif local == "row":
+                ref = attrs.get("r")
+                state[0] = int(ref) if ref and ref.isdigit() else state[0] + 1
+                state[1] = 0
+                row.clear()
+            elif local == "rPh":
+                state[5] = True
+
+        def end(tag):
+            local = tag if ":" not in tag else _local(tag)
+            if local == "c":
+                column = state[1]
+                if column >= MAX_COLUMNS:
+                    raise SpreadsheetError(
+                        f"工作表范围过大（第{state[0]}行有第{column + 1}列），上限为 {MAX_COLUMNS} 列。"
+                        "请删除多余的列后再上传。"
+                    )
+                if column >= len(row):
+                    row.extend([""] * (column + 1 - len(row)))
+                row[column] = self._value(state[2], state[3], "".join(text))
+                state[1] = column + 1
+            elif local == "v" or local == "t":
+                state[4] = False
+            elif local == "row":
+                ready.append((state[0], list(row)))
+            elif local == "rPh":
+                state[5] = False
+
+        def data(chunk):
+            if state[4]:
+                text.append(chunk)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_declaration
+        parser.EntityDeclHandler = _refuse_declaration
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = data
+        previous = None
+        try:
+            with self.archive.open(self.sheet) as stream:
+                while True:
+                    chunk = stream.read(_STREAM_CHUNK)
+                    parser.Parse(chunk, not chunk)
+                    for number, cells in ready:
+                        if previous is None:
+                            if not any(cell != "" for cell in cells):
+                                continue
+                        elif number > previous + 1:
+                            for _ in range(min(number - previous - 1, MAX_ROWS + 2)):
+                                yield []
+                        elif number <= previous:
+                            number = previous + 1  # rows out of order: take them as they come
+                        previous = number
+                        yield cells
+                    ready.clear()
+                    if not chunk:
+                        break
+        except expat.ExpatError:
+            raise SpreadsheetError("文件已损坏（内部 XML 格式错误），不是有效的 .xlsx 文件。") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise SpreadsheetError("文件已损坏或不完整，不是有效的 .xlsx 文件。") from None
+
+    def _value(self, kind: str, style: str | None, text: str) -> Any:
+        if kind == "s":
+            try:
+                return self.strings[int(text)]
+            except (ValueError, IndexError):
+                raise SpreadsheetError("文件已损坏（共享字符串缺失），不是有效的 .xlsx 文件。") from None
+        if kind in ("inlineStr", "str", "e"):
+            return text
+        if text == "":
+            return ""
+        if kind == "b":
+            return text == "1"
+        if kind == "d":
+            try:
+                return dt.datetime.fromisoformat(text)
+            except ValueError:
+                return text
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        if style is not None and style in self.date_styles:
+            try:
+                moment = self.epoch + dt.timedelta(days=number)
+            except OverflowError:
+                return number
+            if number < 60 and self.epoch is _EXCEL_EPOCH:
+                moment += dt.timedelta(days=1)  # Excel's 1900 counts a 29 February that never was
+            return moment.date() if number.is_integer() else moment
+        return number
+
+
+def _stream_xlsx(file: IO[bytes]) -> Table:
+    try:
+        archive = zipfile.ZipFile(file)
+        rows = iter(_SheetRows(archive, set(archive.namelist())))
+        headers = next(rows, None)
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError):
+        raise SpreadsheetError("文件已损坏或不完整，不是有效的 .xlsx 文件。") from None
     if headers is None:
         raise SpreadsheetError("第一个工作表是空的。")
     return Table([cell_text(h) for h in headers], _numbered(rows))
