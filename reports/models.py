@@ -4,7 +4,7 @@ A report belongs to one reporting unit (a prefecture or the federation,
 keyed like snapshots: the area code prefix or "federation") for one period.
 Its figures are frozen into `figures` when it is submitted; later changes in
 the data are shown beside them, never inside. Once accepted a report never
-changes (a database trigger refuses it, see migration 0002); a correction is a
+changes (database triggers refuse it, see migration 0004); a correction is a
 new version.
 """
 
@@ -80,12 +80,15 @@ class ProgressReport(models.Model):
     hq_comments = models.TextField(_("区总工会意见"), blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
+    # PROTECT: the names on a submitted or reviewed report are part of the record
+    # (the database trigger refuses to blank them on an accepted one); a departing
+    # clerk's account is deactivated, not deleted.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,7 +147,7 @@ class Acceptance(models.Model):
     special_report_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
