@@ -33,6 +33,11 @@ def clean_phone(value: str, required: bool) -> str:
         raise forms.ValidationError(str(error)) from None
 
 
+# Above this many choices a drop-down is no help (HQ's region has tens of thousands
+# of firms): the field takes the union's code or the firm's credit code instead.
+LONGEST_DROPDOWN = 500
+
+
 class ScopedForm(BootstrapMixin, forms.Form):
     """Union and employer choices limited to the user's scope."""
 
@@ -40,12 +45,20 @@ class ScopedForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if "union" in self.fields:
-            self.fields["union"].queryset = Union.objects.visible_to(user).filter(dissolved_on__isnull=True)
+            unions = Union.objects.visible_to(user).filter(dissolved_on__isnull=True)
+            self._choose(self.fields["union"], unions, "code", _("填写工会编号"))
         if "employer" in self.fields:
-            self.fields["employer"].queryset = Enterprise.objects.visible_to(user).filter(
-                closed_on__isnull=True
-            )
+            firms = Enterprise.objects.visible_to(user).filter(closed_on__isnull=True)
+            self._choose(self.fields["employer"], firms, "credit_code", _("填写统一社会信用代码"))
         self.style()
+
+    @staticmethod
+    def _choose(field: forms.ModelChoiceField, queryset, code: str, prompt: str) -> None:
+        field.queryset = queryset
+        if queryset.count() > LONGEST_DROPDOWN:
+            # Still validated against the scoped queryset: a code outside it is an invalid choice.
+            field.to_field_name = code
+            field.widget = forms.TextInput(attrs={"placeholder": prompt})
 
 
 class PersonFields(forms.Form):
