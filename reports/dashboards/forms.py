@@ -32,10 +32,22 @@ class DatePickerForm(forms.Form):
             self.period_choices = []
 
     def day(self) -> dt.date:
-        """The chosen day: a period's last day, else the date, else today (Beijing time)."""
+        """The chosen day: a period's last day, else the date, else default_day()."""
         if not self.is_bound or not self.is_valid():
-            return timezone.localdate()
+            return default_day()
         period = self.cleaned_data.get("period")
         if period:
             return self.period_ends[period]
-        return self.cleaned_data.get("date") or timezone.localdate()
+        return self.cleaned_data.get("date") or default_day()
+
+
+def default_day() -> dt.date:
+    """Today (Beijing time); but while the latest drive is of an earlier year (this year's
+    is not set up yet), that drive's last day, so the board opens on where it ended."""
+    from drives.models import Drive
+
+    today = timezone.localdate()
+    drive = Drive.objects.current(today)
+    if drive is not None and drive.year < today.year:
+        return min(today, drive.acceptance_end)
+    return today
