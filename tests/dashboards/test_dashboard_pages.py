@@ -190,3 +190,13 @@ def test_overdue_inspection_problems_are_counted_in_scope(
     assert shown(page(client_for(prefecture), "/dashboard/"), "inspection_problems_overdue") == "1"
     assert shown(page(client_for(prefecture), "/dashboard/"), "inspection_problems_open") == "2"
     assert shown(page(client_for(other_prefecture), "/dashboard/"), "inspection_problems_open") == "0"
+
+
+def test_with_no_drive_for_this_year_the_board_opens_on_the_last_drive_s_last_day(client_for, hq):
+    from tests.reports.helpers import make_drive
+
+    make_drive()  # 2015; today is years later and no later drive is set up
+
+    html = client_for(hq).get("/dashboard/").content.decode()
+
+    assert "截至 2015-12-31" in html
