@@ -2,6 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.permissions import Perm, has_perm
 
@@ -12,10 +13,10 @@ NAV_ITEMS = [
     ("dashboard", _("工作台"), Perm.VIEW),
     ("areas:list", _("地区"), Perm.VIEW),
     ("directory:enterprise_list", _("企业名录"), Perm.VIEW),
-    ("directory:union_list", _("工会"), Perm.VIEW),
+    ("directory:union_list", pgettext_lazy("plural", "工会"), Perm.VIEW),
     ("directory:redlists", _("红名单"), Perm.VIEW),
-    ("members:list", _("会员"), Perm.VIEW),
-    ("members:applications", _("入会申请"), Perm.EDIT_MEMBERS),
+    ("members:list", pgettext_lazy("plural", "会员"), Perm.VIEW),
+    ("members:applications", pgettext_lazy("plural", "入会申请"), Perm.EDIT_MEMBERS),
     ("reports:list", _("进度报告"), Perm.VIEW),
     ("drives:list", _("集中行动"), Perm.MANAGE_DRIVE),
     ("reports:inspection_list", _("调研督查"), Perm.VIEW),
