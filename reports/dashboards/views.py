@@ -68,6 +68,8 @@ def _render(request: HttpRequest, target: FigureScope) -> HttpResponse:
         "picker": picker,
         "sections": sections(board, links),
         "unit_rows": unit_rows(board),
+        # Units without targets (townships) have no progress to chart.
+        "units_have_targets": any(unit.figures.get("target_members") for unit in board.units),
         "sectors": sector_rows(board, links),
         "links": links,
         "crumbs": breadcrumbs(request.user, target),

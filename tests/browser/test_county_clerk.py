@@ -87,4 +87,4 @@ def test_county_clerk_registers_a_firm_and_its_union_imports_a_roster_and_sees_t
     journey.shot("roster imported")
 
     assert members_figure(journey) == "3"
-    journey.shot("county dashboard after", doc="county-dashboard.png")
+    journey.shot("county dashboard after")
