@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unionapp
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint check audit browser bench loadtest clean
+.PHONY: run test lint check audit browser gettext messages bench loadtest clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,19 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null)
 
-test: $(VENV)/.installed browser
+# The catalogue tests re-run makemessages and msgfmt (GNU gettext); install it when missing.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+
+# Extract every wrapped string into locale/en/LC_MESSAGES/django.po, then compile django.mo.
+# Translate the new entries (no empty msgstr, no fuzzy) and commit both files.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=loadtest --ignore=tests \
+	--ignore=static/vendor --ignore=test-artifacts
+messages: $(VENV)/.installed gettext
+	$(PY) manage.py makemessages -l en $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --ignore=.venv
+
+test: $(VENV)/.installed browser gettext
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 
 lint: $(VENV)/.installed
