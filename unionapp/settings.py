@@ -193,6 +193,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
 }
+# An API token stops working this many days after it is issued (reports/api/authentication.py).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Union membership drive API",
     "VERSION": "1.0.0",

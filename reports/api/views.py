@@ -15,9 +15,10 @@ from organizations.models import Area, Enterprise, Union
 from organizations.permissions import Perm, has_perm
 from organizations.scopes import Scope
 from reports.api import serializers
+from reports.api.authentication import ExpiringTokenAuthentication
 
-# Token first: a machine with a wrong token is told 401 with the scheme to use.
-AUTHENTICATION = [authentication.TokenAuthentication, authentication.SessionAuthentication]
+# Token first: a machine with a wrong, expired or revoked token is told 401 with the scheme to use.
+AUTHENTICATION = [ExpiringTokenAuthentication, authentication.SessionAuthentication]
 
 
 class CanView(permissions.BasePermission):
