@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organizations.tabular.exporter import Exporter
 from organizations.tabular.writing import Column, SheetSpec
@@ -15,24 +16,24 @@ from reports.dashboards.selectors import Dashboard
 
 # (figure name, header) for the units sheet; ratios are written as numbers formatted as percentages.
 UNIT_COLUMNS = [
-    ("members_total", "会员总数", False),
-    ("members_baseline", "基数", False),
-    ("target_members", "目标", False),
-    ("target_progress", "目标完成率", True),
-    ("growth_rate", "增长率", True),
-    ("new_generation_members", "新生代会员", False),
-    ("four_element_total", "四要素企业", False),
-    ("four_element_covered", "四要素企业已建会", False),
-    ("four_element_compliant", "四要素企业入会率达80%", False),
-    ("four_element_membership_rate", "四要素企业农牧民工入会率", True),
-    ("small_enterprises_total", "小微企业", False),
-    ("small_enterprises_covered", "小微企业联合基层工会覆盖", False),
-    ("parks_total", "园区", False),
-    ("parks_with_union", "园区已建工会", False),
-    ("townships_total", "乡镇（街道）", False),
-    ("townships_eight_haves", "“八有”齐全乡镇", False),
-    ("communities_total", "社区／村", False),
-    ("communities_with_union", "社区／村已建工会", False),
+    ("members_total", gettext_lazy("会员总数"), False),
+    ("members_baseline", gettext_lazy("基数"), False),
+    ("target_members", gettext_lazy("目标"), False),
+    ("target_progress", gettext_lazy("目标完成率"), True),
+    ("growth_rate", gettext_lazy("增长率"), True),
+    ("new_generation_members", gettext_lazy("新生代会员"), False),
+    ("four_element_total", gettext_lazy("四要素企业"), False),
+    ("four_element_covered", gettext_lazy("四要素企业已建会"), False),
+    ("four_element_compliant", gettext_lazy("四要素企业入会率达80%"), False),
+    ("four_element_membership_rate", gettext_lazy("四要素企业农牧民工入会率"), True),
+    ("small_enterprises_total", gettext_lazy("小微企业"), False),
+    ("small_enterprises_covered", gettext_lazy("小微企业联合基层工会覆盖"), False),
+    ("parks_total", gettext_lazy("园区"), False),
+    ("parks_with_union", gettext_lazy("园区已建工会"), False),
+    ("townships_total", gettext_lazy("乡镇（街道）"), False),
+    ("townships_eight_haves", gettext_lazy("“八有”齐全乡镇"), False),
+    ("communities_total", gettext_lazy("社区／村"), False),
+    ("communities_with_union", gettext_lazy("社区／村已建工会"), False),
 ]
 
 
@@ -54,7 +55,10 @@ class DashboardExporter(Exporter):
                 yield [section.title, line.label, line.name, line.value]
 
     def sheets(self) -> list[SheetSpec]:
-        caption = [f"{self.board.target.label} · {_('截至')} {self.board.day:%Y-%m-%d}"]
+        caption = [
+            _("%(unit)s · 截至 %(day)s")
+            % {"unit": self.board.target.label, "day": f"{self.board.day:%Y-%m-%d}"}
+        ]
         overview = SheetSpec(
             _("概况"),
             [Column(_("类别"), 16), Column(_("指标"), 24), Column(_("指标代码"), 30), Column(_("数值"), 14)],
@@ -68,7 +72,8 @@ class DashboardExporter(Exporter):
                     _("下级单位"),
                     [Column(self.board.unit_level or _("单位"), 22), Column(_("代码"), 12)]
                     + [
-                        Column(header, 12, "0.0%" if ratio else None) for _name, header, ratio in UNIT_COLUMNS
+                        Column(str(header), 12, "0.0%" if ratio else None)
+                        for _name, header, ratio in UNIT_COLUMNS
                     ],
                     self._unit_rows(),
                     caption=caption,
