@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from drives.models import Drive, Target
 from drives.services import unit_of
@@ -28,7 +29,7 @@ def parse_unit(value) -> str:
 
 class TargetImporter(Importer):
     name = "target_import"
-    title = "目标任务"
+    title = gettext_noop("目标任务")
     fields = [
         Field("unit", "单位代码", parse_unit),
         Field("member_target", "会员目标数", parse_count),
@@ -40,9 +41,9 @@ class TargetImporter(Importer):
     ]
     example = ["540100", 12000, 9800, 40, 3, 20, 60]
     notes = [
-        "单位代码：地市或县区的6位区划代码；区非公企业工会联合会填“区非公企业工会联合会”。",
-        "申报基数：系统缺少上年历史数据时填写上年末农牧民工会员数，否则留空。",
-        "同一单位已有目标的，导入后以文件为准。",
+        gettext_noop("单位代码：地市或县区的6位区划代码；区非公企业工会联合会填“区非公企业工会联合会”。"),
+        gettext_noop("申报基数：系统缺少上年历史数据时填写上年末农牧民工会员数，否则留空。"),
+        gettext_noop("同一单位已有目标的，导入后以文件为准。"),
     ]
 
     def __init__(self, user, drive: Drive | None = None):

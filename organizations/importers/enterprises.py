@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations.creditcode import CreditCodeError, make_credit_code, normalize_credit_code
 from organizations.importers.base import YES_NO, DirectoryImporter, parse_code
@@ -31,7 +32,7 @@ def parse_credit_code(value: Any) -> str:
 
 class EnterpriseImporter(DirectoryImporter):
     name = "enterprises"
-    title = "企业名录"
+    title = gettext_noop("企业名录")
     fields = [
         Field("name", "单位名称"),
         Field("credit_code", "统一社会信用代码", parse_credit_code),
@@ -63,13 +64,13 @@ class EnterpriseImporter(DirectoryImporter):
         "2013-05-20",
     ]
     notes = [
-        "每行一个单位。表头可用中文或英文（name、credit_code、area_code……）。",
-        "统一社会信用代码：18位，末位校验码按 GB 32100 检查；同一文件内及系统中不得重复。",
-        "所在地区：填区划代码——县区6位（如 540102）、乡镇9位或村居12位，须在您的管辖范围内。",
-        "所属园区：可空；填写时须与系统中已登记的园区名称完全一致。",
-        "行业、经济类型、是/否列请从下拉列表中选择。农牧民工人数不能大于职工人数。",
-        "注册日期可空，写成 2015-03-01。",
-        "整个文件检查无误后才会一次性保存；任何一行有误则一行也不保存。",
+        gettext_noop("每行一个单位。表头可用中文或英文（name、credit_code、area_code……）。"),
+        gettext_noop("统一社会信用代码：18位，末位校验码按 GB 32100 检查；同一文件内及系统中不得重复。"),
+        gettext_noop("所在地区：填区划代码——县区6位（如 540102）、乡镇9位或村居12位，须在您的管辖范围内。"),
+        gettext_noop("所属园区：可空；填写时须与系统中已登记的园区名称完全一致。"),
+        gettext_noop("行业、经济类型、是/否列请从下拉列表中选择。农牧民工人数不能大于职工人数。"),
+        gettext_noop("注册日期可空，写成 2015-03-01。"),
+        gettext_noop("整个文件检查无误后才会一次性保存；任何一行有误则一行也不保存。"),
     ]
 
     def choices(self) -> dict[int, list[str]]:

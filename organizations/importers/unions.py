@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from organizations.creditcode import CreditCodeError, normalize_credit_code
 from organizations.importers.base import DirectoryImporter, parse_code
@@ -43,7 +44,7 @@ def parse_covers(value: Any) -> list[str]:
 
 class UnionImporter(DirectoryImporter):
     name = "unions"
-    title = "工会名录"
+    title = gettext_noop("工会名录")
     fields = [
         Field("name", "工会名称"),
         Field("kind", "工会类型", choice_parser(UnionKind)),
@@ -56,13 +57,17 @@ class UnionImporter(DirectoryImporter):
     ]
     example = ["拉萨市城关区格桑建筑工程有限公司工会", "基层工会", "540102", "", "2014-06-01", "", "", ""]
     notes = [
-        "每行一个工会。表头可用中文或英文（name、kind、area_code……）。",
-        "工会类型请从下拉列表中选择；乡镇工会填9位乡镇代码，社区工会填12位村居代码，园区工会须填所属园区。",
-        "覆盖单位：填统一社会信用代码，多个用分号（；或 ;）分隔；须已在企业名录中且在您的管辖范围内。"
-        "基层工会只覆盖本单位一家。",
-        "上级工会：可空；填系统中或本文件中工会的准确名称（或工会编号）。",
-        "工会编号：可空，留空则自动编号；填写时不得与已有编号重复。",
-        "整个文件检查无误后才会一次性保存；任何一行有误则一行也不保存。",
+        gettext_noop("每行一个工会。表头可用中文或英文（name、kind、area_code……）。"),
+        gettext_noop(
+            "工会类型请从下拉列表中选择；乡镇工会填9位乡镇代码，社区工会填12位村居代码，园区工会须填所属园区。"
+        ),
+        gettext_noop(
+            "覆盖单位：填统一社会信用代码，多个用分号（；或 ;）分隔；须已在企业名录中且在您的管辖范围内。"
+            "基层工会只覆盖本单位一家。"
+        ),
+        gettext_noop("上级工会：可空；填系统中或本文件中工会的准确名称（或工会编号）。"),
+        gettext_noop("工会编号：可空，留空则自动编号；填写时不得与已有编号重复。"),
+        gettext_noop("整个文件检查无误后才会一次性保存；任何一行有误则一行也不保存。"),
     ]
 
     def choices(self) -> dict[int, list[str]]:
