@@ -11,7 +11,7 @@ from organizations.permissions import Perm, has_perm
 NAV_ITEMS = [
     ("home", _("首页"), Perm.VIEW),
     ("dashboard", _("工作台"), Perm.VIEW),
-    ("areas:list", _("地区"), Perm.VIEW),
+    ("areas:list", pgettext_lazy("plural", "地区"), Perm.VIEW),
     ("directory:enterprise_list", _("企业名录"), Perm.VIEW),
     ("directory:union_list", pgettext_lazy("plural", "工会"), Perm.VIEW),
     ("directory:redlists", _("红名单"), Perm.VIEW),
