@@ -419,15 +419,19 @@ class MemberImporter(Importer):
     def write(self, rows: list[ParsedRow]) -> int:
         """Save one checked chunk: new people, then every row's membership."""
         member_ids: dict[str, int] = dict(self._existing)
-        member_ids.update(
-            insert_members([_person(r.values) for r in rows if r.values["id_hash"] not in member_ids])
-        )
+        people = [_person(r.values) for r in rows if r.values["id_hash"] not in member_ids]
+        people.sort(key=_by_hash)  # the unique index on id_hash takes them in key order
+        member_ids.update(insert_members(people))
         insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
         return len(rows)
 
     def _report(self, done: int) -> None:
         if self.progress is not None:
             self.progress(done)
+
+
+def _by_hash(person: NewPerson) -> str:
+    return person.id_hash
 
 
 class _NothingToKeep(Exception):
