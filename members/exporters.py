@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from typing import Any
+
 from members.selectors import RosterFilters, roster
 from members.services.access import may_view_personal_data
 from organizations import audit
@@ -29,8 +33,34 @@ class RosterExporter(Exporter):
         Column("入会方式", 10),
     ]
 
+    @property
+    def filters(self) -> RosterFilters:
+        return self.params.get("filters") or RosterFilters()
+
+    def count(self) -> int:
+        return roster(self.user, self.filters).count()
+
+    def job_params(self) -> dict[str, Any]:
+        return {
+            "filters": {
+                key: value.isoformat() if isinstance(value, dt.date) else value
+                for key, value in dataclasses.asdict(self.filters).items()
+            }
+        }
+
+    @classmethod
+    def for_job(cls, user, params: dict[str, Any]) -> RosterExporter:
+        """The roster's filters only narrow the owner's scope (roster() starts from it)."""
+        saved = params.get("filters") or {}
+        fields = {f.name: f for f in dataclasses.fields(RosterFilters)}
+        values = {key: value for key, value in saved.items() if key in fields}
+        for key in ("joined_from", "joined_to"):
+            if values.get(key):
+                values[key] = dt.date.fromisoformat(values[key])
+        return cls(user, filters=RosterFilters(**values))
+
     def rows(self):
-        filters: RosterFilters = self.params.get("filters") or RosterFilters()
+        filters = self.filters
         full = may_view_personal_data(self.user)
         if full:
             audit.record(

@@ -4,7 +4,7 @@ from django.urls import path
 
 from organizations.exporters import DirectoryExporter, EnterpriseExporter, RedListExporter, UnionExporter
 from organizations.importers import EnterpriseImporter, UnionImporter
-from organizations.views import enterprises, parks, redlists, unions
+from organizations.views import downloads, enterprises, parks, redlists, unions
 from organizations.views.imports import ImportViews
 from organizations.views.redlists import export_view
 
@@ -37,4 +37,9 @@ urlpatterns = [
     path("redlists/", redlists.redlists_view, name="redlists"),
     path("redlists/export.xlsx", export_view(RedListExporter, "xlsx"), name="redlists_export"),
     path("export.xlsx", export_view(DirectoryExporter, "xlsx"), name="directory_export"),
+    # Large exports written by a worker (organizations.export_jobs), the owner's alone.
+    path("downloads/", downloads.download_jobs, name="download_jobs"),
+    path("downloads/<int:pk>/", downloads.download_job, name="download_job"),
+    path("downloads/<int:pk>/status/", downloads.download_job_status, name="download_job_status"),
+    path("downloads/<int:pk>/file/", downloads.download_job_file, name="download_job_file"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from organizations.models import Coverage, Enterprise, Ownership, Sector, UnionKind
+from organizations.models import Coverage, Enterprise, Ownership, Sector, Union, UnionKind
 from organizations.selectors import membership_rate, red_lists, union_list, with_facts
 from organizations.tabular.exporter import Exporter
 from organizations.tabular.writing import Column, SheetSpec
@@ -123,6 +123,9 @@ class EnterpriseExporter(Exporter):
     title = "企业名录"
     columns = ENTERPRISE_COLUMNS
 
+    def count(self) -> int:
+        return Enterprise.objects.visible_to(self.user).count()
+
     def rows(self):
         enterprises = with_facts(Enterprise.objects.visible_to(self.user), self.today).order_by(
             "area_id", "name"
@@ -135,6 +138,9 @@ class UnionExporter(Exporter):
     title = "工会名录"
     columns = UNION_COLUMNS
 
+    def count(self) -> int:
+        return Union.objects.visible_to(self.user).count()
+
     def rows(self):
         return union_rows(union_list(self.user, self.today))
 
@@ -144,6 +150,12 @@ class DirectoryExporter(Exporter):
 
     name = "directory"
     title = "基本名录"
+
+    def count(self) -> int:
+        """Firms and unions together, in one query."""
+        firms = Enterprise.objects.visible_to(self.user).order_by().values("pk")
+        unions = Union.objects.visible_to(self.user).order_by().values("pk")
+        return firms.union(unions, all=True).count()
 
     def rows(self):
         return EnterpriseExporter(self.user).rows()
@@ -173,6 +185,11 @@ TOWNSHIP_COLUMNS = [
 class RedListExporter(Exporter):
     name = "redlists"
     title = "红名单"
+
+    def count(self) -> int:
+        """The open firms the lists are drawn from: what finding them costs, and as many
+        rows as the firm lists can hold (counting the lists themselves is the export's work)."""
+        return Enterprise.objects.visible_to(self.user).open_on(self.today).count()
 
     def rows(self):
         lists = red_lists(self.user, self.today)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from members.exporters import RosterExporter
 from members.forms import EndForm, EnrolForm, MemberEditForm, RosterFilterForm
@@ -23,10 +23,10 @@ from members.services import (
     membership_end,
 )
 from members.services.access import may_view_personal_data, personal_data_reveal
+from organizations.export_jobs import export_or_queue
 from organizations.locking import EditConflict
 from organizations.permissions import Perm, has_perm, require
 from organizations.scopes import get_in_scope_or_404
-from organizations.tabular.exporter import export_response
 from organizations.views.common import paginate, query_without_page
 
 
@@ -62,12 +62,15 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def member_export(request: HttpRequest) -> HttpResponse:
+    """The roster under the list's filters (in the query string, for GET and POST alike):
+    at once when small, otherwise as a background job (organizations.export_jobs)."""
     require(request.user, Perm.VIEW)
     form = RosterFilterForm(request.GET or None, user=request.user)
     exporter = RosterExporter(request.user, filters=_filters(form))
-    return export_response(exporter, request.GET.get("format", "xlsx"))
+    back = reverse("members:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    return export_or_queue(request, exporter, request.GET.get("format", "xlsx"), back_url=back)
 
 
 @login_required

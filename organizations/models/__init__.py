@@ -10,6 +10,7 @@ from organizations.models.directory import (
     Union,
     UnionKind,
 )
+from organizations.models.jobs import DownloadJob, DownloadStatus
 from organizations.models.users import Role, User
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "Coverage",
+    "DownloadJob",
+    "DownloadStatus",
     "EightHavesCheck",
     "Enterprise",
     "Ownership",

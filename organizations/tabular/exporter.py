@@ -7,6 +7,11 @@ formats cells. `export_response` turns one into an .xlsx or .csv download
 formula neutralising), after checking the export permission. An exporter
 with several sheets overrides `sheets()`; .csv takes the first sheet only.
 
+An exporter that may be large also says how many rows it will write
+(`count()`, one query) and how to build it again in a worker (`job_params()`
+/ `for_job()`): organizations.export_jobs then writes a large one in a Celery
+job instead of the request.
+
     class EnterpriseExporter(Exporter):
         name = "enterprises"
         title = "企业名录"
@@ -57,8 +62,31 @@ class Exporter(abc.ABC):
     def sheets(self) -> list[SheetSpec]:
         return [SheetSpec(self.title, self.columns, self.rows())]
 
+    def count(self) -> int | None:
+        """How many rows the export holds, from one query; None: small by nature, never a job."""
+        return None
+
+    def job_params(self) -> dict[str, Any]:
+        """self.params as JSON, for a background job to rebuild this exporter with for_job()."""
+        return {}
+
+    @classmethod
+    def for_job(cls, user, params: dict[str, Any]) -> Exporter:
+        """The exporter for a job's owner; the scope comes from the user, params only narrow it."""
+        return cls(user)
+
     def filename(self, extension: str) -> str:
         return f"{self.title}-{self.today:%Y%m%d}.{extension}"
+
+    def fallback_filename(self, extension: str) -> str:
+        return f"{self.name}-{self.today:%Y%m%d}.{extension}"
+
+    def record_export(self, file_format: str) -> None:
+        audit.record(
+            user=self.user,
+            action=AuditAction.EXPORT,
+            changes={"export": self.name, "format": file_format, "scope": self.scope.key},
+        )
 
 
 def content_disposition(filename: str, ascii_fallback: str) -> str:
@@ -76,12 +104,9 @@ def export_response(exporter: Exporter, file_format: str = "xlsx") -> HttpRespon
     else:
         sheet = exporter.sheets()[0]
         content, content_type = write_csv(sheet.columns, sheet.rows), CSV_CONTENT_TYPE
-    audit.record(
-        user=exporter.user,
-        action=AuditAction.EXPORT,
-        changes={"export": exporter.name, "format": file_format, "scope": exporter.scope.key},
-    )
+    exporter.record_export(file_format)
     response = HttpResponse(content, content_type=content_type)
-    fallback = f"{exporter.name}-{exporter.today:%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = content_disposition(exporter.filename(file_format), fallback)
+    response["Content-Disposition"] = content_disposition(
+        exporter.filename(file_format), exporter.fallback_filename(file_format)
+    )
     return response

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from organizations.export_jobs import export_or_queue
 from organizations.permissions import Perm, has_perm, require
 from organizations.selectors import membership_rate, red_lists
-from organizations.tabular.exporter import Exporter, export_response
+from organizations.tabular.exporter import Exporter
 from organizations.views.common import page_date
 
 # How many rows of each list the page shows; the workbook has them all.
@@ -45,12 +47,26 @@ def redlists_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/redlists.html", context)
 
 
+# Where the confirmation page of a large export leads back to.
+EXPORT_BACK = {
+    "enterprises": "directory:enterprise_list",
+    "unions": "directory:union_list",
+    "directory": "directory:enterprise_list",
+    "redlists": "directory:redlists",
+}
+
+
 def export_view(exporter_class: type[Exporter], file_format: str):
-    """A download view for one exporter in one format (fixed URLs, nothing to fill in)."""
+    """A download view for one exporter in one format (fixed URLs, nothing to fill in).
+
+    A small export is the file itself; a large one is written by a background
+    job (GET shows its size and a button, POST queues it: organizations.export_jobs).
+    """
 
     @login_required
-    @require_GET
+    @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest) -> HttpResponse:
-        return export_response(exporter_class(request.user), file_format)
+        back = reverse(EXPORT_BACK.get(exporter_class.name, "directory:enterprise_list"))
+        return export_or_queue(request, exporter_class(request.user), file_format, back_url=back)
 
     return view

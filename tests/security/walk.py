@@ -56,7 +56,7 @@ PERSONAS = [
 
 def may_see(persona: str, model: str, side: str) -> bool:
     """DESIGN's scopes, restated for the walk's records."""
-    if model in ("importjob", "exportjob"):
+    if model in ("importjob", "exportjob", "downloadjob"):
         return JOB_OWNERS[side] == persona
     if model == "drive":
         return True  # one drive for the region; its pages are HQ's by role, not by scope
@@ -161,7 +161,7 @@ def build_world(users: dict[str, Any]) -> World:
     from members.models import ImportJob, JoinApplication, JoinChannel, Member, Membership
     from members.services.applications import application_submit
     from members.services.transfers import transfer_issue
-    from organizations.models import Area
+    from organizations.models import Area, DownloadJob
     from tests.factories import EnterpriseFactory, ParkFactory, UnionFactory
 
     world = World()
@@ -209,10 +209,14 @@ def build_world(users: dict[str, Any]) -> World:
         job = ImportJob.objects.create(
             owner=users[JOB_OWNERS[side]], token="0" * 32, filename=f"{marker}.xlsx"
         )
+        download = DownloadJob.objects.create(
+            owner=users[JOB_OWNERS[side]], export="enterprises", title=NAMES["enterprise"].format(marker)
+        )
         for key, obj in (
             ("transfer", transfer),
             ("application", application),
             ("importjob", job),
+            ("downloadjob", download),
             ("park", park),
             ("enterprise", enterprise),
             ("union", union),
@@ -306,6 +310,7 @@ def _add_unit_records(world: World, users: dict[str, Any]) -> None:
 
 # url name fragment → model key, most specific first.
 MODEL_KEYS = [
+    ("download_job", "downloadjob"),
     ("import_job", "importjob"),
     ("export", "exportjob"),
     ("case_photo", "casephoto"),
