@@ -192,3 +192,24 @@ def test_a_large_export_runs_on_a_real_worker_and_holds_exactly_the_users_scope(
     assert sheet.freeze_panes == "A2"
     job.refresh_from_db()
     job_path(job).unlink()
+
+
+@pytest.mark.django_db
+def test_a_large_csv_export_is_a_csv_file(
+    county, client_for, low_threshold, django_capture_on_commit_callbacks
+):
+    firms(["城关一厂", "城关二厂", "城关三厂"])
+    client = client_for(county)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("directory:enterprise_export_csv"))
+    job = DownloadJob.objects.get()
+    download = client.get(reverse("directory:download_job_file", args=[job.pk]))
+    assert download["Content-Type"].startswith("text/csv")
+    lines = file_of(download).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("单位名称,") and sorted(line.split(",")[0] for line in lines[1:]) == [
+        "城关一厂",
+        "城关三厂",
+        "城关二厂",
+    ]
+    job.refresh_from_db()
+    job_path(job).unlink()
