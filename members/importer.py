@@ -1,11 +1,15 @@
 """Importing members: DESIGN's members template, all rows or none.
 
-Built for files of 100,000 rows: each cell is parsed once, employers and
-unions are looked up in one query each, people already on record are found
-by their keyed hash in chunks, and new rows are written with bulk inserts in
-batches. The import is checked row by row first (duplicates in the file,
-people already active elsewhere, anything outside the user's scope), so a
-clerk sees every problem before anything is saved.
+Built for files of up to 1,000,000 rows, read and written 5,000 rows at a
+time inside one transaction, so memory stays flat (the reader streams sheets
+too large for calamine's grid): a repeated cell (employer, union, date, yes/no)
+is parsed once per file, ID numbers and phones take fast paths that fall back
+to the full parsers for anything unusual, each employer and union is looked up
+once per file, people already on record are found by their keyed hash with one
+array query per chunk, and new rows go in with COPY. Every row is checked
+(duplicates in the file, people already active elsewhere, anything outside the
+user's scope, dates) and the first bad row stops the writing: the transaction is
+rolled back, and the clerk still sees every problem (up to MAX_ERRORS).
 """
 
 from __future__ import annotations
