@@ -3,7 +3,8 @@
 Like tests/conftest.py's `celery_worker_process`, but a test may hold
 several in turn: `start_worker()` returns the process once it answers a ping,
 `kill()` sends SIGKILL (no warm shutdown, no chance to acknowledge), and the
-broker's visibility timeout is shortened so the next worker gets the killed
+broker's visibility timeout is shortened, and its sweep for lost tasks run every
+second (tests/security/worker_app.py), so the next worker gets the killed
 worker's unacknowledged task back within seconds.
 """
 
@@ -61,7 +62,7 @@ def start_worker(queues: str = "default,imports,rollups,exports") -> subprocess.
             "-m",
             "celery",
             "-A",
-            "unionapp",
+            "tests.security.worker_app",  # the project's app, sweeping for lost tasks every second
             "worker",
             "-Q",
             queues,
