@@ -99,12 +99,15 @@ class HeldSnapshotRow:
         self.thread.join(timeout=30)
 
 
-def rollup_sessions(waiting_only: bool) -> list[int]:
-    """Database sessions (other than ours) running the roll-up's snapshot INSERT."""
+def rollup_sessions(waiting_only: bool) -> list[tuple[int, str | None]]:
+    """Database sessions (other than ours) running the roll-up's snapshot INSERT: (pid, xid).
+
+    A session has a transaction id once it has written a row, so a waiting INSERT with
+    one has already put rows into its (uncommitted) transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT pid FROM pg_stat_activity
+            SELECT pid, backend_xid::text FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()
               AND query LIKE 'INSERT INTO "drives_snapshot"%%'
               AND state = 'active'
@@ -112,7 +115,7 @@ def rollup_sessions(waiting_only: bool) -> list[int]:
             """,
             [waiting_only],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return [(pid, xid) for pid, xid in cursor.fetchall()]
 
 
 @pytest.fixture
@@ -136,6 +139,8 @@ def test_a_rollup_killed_mid_write_leaves_no_snapshots_and_completes_once_on_red
             assert wait_until(lambda: rollup_sessions(waiting_only=True), timeout=120), (
                 "the roll-up never reached its write"
             )
+            [(_pid, xid)] = rollup_sessions(waiting_only=True)
+            assert xid is not None, "the roll-up is waiting before it wrote anything"
             kill(first)
             assert stored.count() == 0
         # The test's row is rolled back; the dead worker's session ends without committing.
