@@ -193,6 +193,7 @@ class _Prolog:
 _SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_WITH_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3})(\d{1,7})["']""")
+_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 _REF_ATTRIBUTE = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
 _MAX_TAG_BYTES = 1 << 20
 
@@ -215,8 +216,11 @@ class _Grid:
             body, tail = data[:cut], data[cut:]
         if len(tail) > _MAX_TAG_BYTES:
             raise SpreadsheetError("文件结构异常（单元格标记过长），已拒绝。")
-        refs = _CELL_WITH_REF.findall(body)
-        if len(refs) == _count_cell_tags(body):
+        cells = _count_cell_tags(body)
+        refs = _PLAIN_CELL_REF.findall(body)  # <c r="A1" …>, as Excel and most writers put it
+        if len(refs) != cells:
+            refs = _CELL_WITH_REF.findall(body)
+        if len(refs) == cells:
             self._see_refs(refs)  # every cell says where it is (Excel, openpyxl): no need to walk rows
         else:
             self._walk(body)
