@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,9 +44,10 @@ def second_factor_required(user) -> bool:
 
 
 def issued_behind_second_factor(token: Token) -> bool:
-    devices = TOTPDevice.objects.filter(user_id=token.user_id, confirmed=True)
     # Devices from before django-otp recorded creation times carry no date: count them as older.
-    return devices.filter(created_at__lte=token.created).exists() or devices.filter(created_at=None).exists()
+    return TOTPDevice.objects.filter(
+        Q(created_at__lte=token.created) | Q(created_at=None), user_id=token.user_id, confirmed=True
+    ).exists()
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
