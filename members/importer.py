@@ -248,7 +248,7 @@ class MemberImporter(Importer):
         file: a roster repeats its employers, unions, dates and yes/no cells thousands of
         times. ID numbers and phones, different on every row, take their fast paths."""
         if not hasattr(self, "_plan"):
-            parse_id = _IdParser(self.today)
+            parse_id = _IdParser(dt.date.today())  # as parse_id_number decides "today"
             self._plan = [
                 (
                     f.key,

@@ -8,6 +8,7 @@ import pytest
 import xlsxwriter
 
 from members import importer as member_importer
+from members.idnumber import make_id_number
 from members.importer import MemberImporter
 from members.models import Member, Membership
 from organizations.tabular import reading
@@ -156,3 +157,31 @@ def test_a_streamed_roster_is_imported_with_the_sheets_row_numbers(county, monke
     result = MemberImporter(county).run(xlsx_roster(rows))
     assert result.ok and result.saved == 300
     assert Membership.objects.filter(union=union, joined_on=dt.date(2015, 3, 1)).count() == 300
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        person_id(5),
+        person_id(5).lower(),
+        " " + person_id(6),
+        person_id(7)[:17] + ("0" if person_id(7)[17] != "0" else "1"),
+        "54010219880230123X",
+        make_id_number("540102", dt.date(2099, 1, 1), 123),
+        make_id_number("540102", dt.date(1899, 12, 31), 123),
+        "540102880229123",
+        "54010219880229A23X",
+        "５４０１０２１９９００５１７１２３Ｘ",
+        540102199005171234.0,
+    ],
+)
+def test_the_fast_id_path_answers_as_parse_id_number(value):
+    fast = member_importer._IdParser(dt.date.today())
+
+    def outcome(parse):
+        try:
+            return parse(value)
+        except ValueError as error:
+            return str(error)
+
+    assert outcome(fast) == outcome(member_importer.parse_id_cell)
