@@ -131,9 +131,14 @@ def purge_expired(now: dt.datetime | None = None) -> int:
             path = job_path(job)
             if path is not None:
                 path.unlink(missing_ok=True)
-                path.with_name(path.name + ".part").unlink(missing_ok=True)
             job.delete()
             gone += 1
+    # Files no job row names any more: a run cut short by a dead worker (a redelivered
+    # job writes under a new name), or a row deleted by hand.
+    cutoff = (now - keep_for() - STALE_AFTER).timestamp()
+    for path in job_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
     if gone:
         logger.info("export jobs: removed %s old job(s) and their files", gone)
     return gone

@@ -17,8 +17,9 @@ EXPORT = reverse("members:member_export")
 
 
 @pytest.fixture
-def roster(county, other_county, hq, settings):
+def roster(county, other_county, hq, settings, tmp_path):
     settings.EXPORT_JOB_THRESHOLD = 1
+    settings.EXPORT_JOB_DIR = tmp_path
     mine = workplace()
     theirs = workplace(area_id="540103")
     return {

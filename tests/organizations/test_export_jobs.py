@@ -19,6 +19,13 @@ from tests.security.test_jobs import broker_down  # noqa: F401 (fixture)
 EXPORT = reverse("directory:enterprise_export")
 
 
+@pytest.fixture(autouse=True)
+def _own_export_folder(request, settings, tmp_path):
+    """Files in a folder of the test's own (a real worker, in its own process, uses VAR_DIR's)."""
+    if "celery_worker_process" not in request.fixturenames:
+        settings.EXPORT_JOB_DIR = tmp_path
+
+
 @pytest.fixture
 def low_threshold(settings):
     settings.EXPORT_JOB_THRESHOLD = 2
@@ -213,3 +220,14 @@ def test_a_large_csv_export_is_a_csv_file(
     ]
     job.refresh_from_db()
     job_path(job).unlink()
+
+
+@pytest.mark.django_db
+def test_a_file_left_by_a_dead_worker_is_swept(county):
+    from organizations.export_jobs import job_dir
+
+    stray = job_dir() / "999999-deadbeef.xlsx.part"
+    stray.write_bytes(b"half a workbook")
+    assert purge_expired() == 0 and stray.exists()  # young: it may be a job being written
+    assert purge_expired(timezone.now() + dt.timedelta(days=4)) == 0
+    assert not stray.exists()
