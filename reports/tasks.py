@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from drives.periods import Period
 from organizations.permissions import Perm, has_perm
@@ -33,7 +34,9 @@ def build_form(job_id: int) -> str:
         return job.status
     owner = job.owner
     if not (owner.is_active and owner.is_hq and has_perm(owner, Perm.EXPORT)):
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error="该账号已无导出权限。")
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=gettext_noop("该账号已无导出权限。")
+        )
         return ExportStatus.FAILED
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
 
