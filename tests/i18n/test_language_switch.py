@@ -114,8 +114,13 @@ def test_the_login_page_follows_the_language(client):
     assert "密码" in body and "Password" not in body
 
 
-def test_dates_follow_the_language(client_for, county, report):
-    card = reverse("members:member_card", args=[Membership.objects.get().member_id])
+def test_dates_and_stored_choices_follow_the_language(client_for, county, report):
+    membership = Membership.objects.get()
+    membership.member.ethnicity = "藏族"  # stored in Chinese whatever the language
+    membership.member.save()
+    card = reverse("members:member_card", args=[membership.member_id])
     client = client_for(county)
-    assert "2015年4月1日" in client.get(card).content.decode()
-    assert "April 1, 2015" in switch(client, "en", card)
+    body = client.get(card).content.decode()
+    assert "2015年4月1日" in body and "藏族" in body
+    body = switch(client, "en", card)
+    assert "April 1, 2015" in body and "Tibetan" in body
