@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -71,10 +70,6 @@ NAMES = ["扎西次仁", "卓玛", "格桑", "达瓦", "次仁拉姆", "王建�
 BENCH_UNION_CODE = "BENCH-UNION"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _status_kb(field: str) -> int:
     with open("/proc/self/status") as status:
         line = next(x for x in status if x.startswith(field + ":"))
@@ -88,8 +83,10 @@ def reset_peak_rss() -> int:
     return _status_kb("VmRSS")
 
 
-def peak_growth_mb(start_kb: int) -> float:
-    return (_status_kb("VmHWM") - start_kb) / 1024
+def peak_growth_mb(start_kb: int) -> tuple[float, float]:
+    """(peak RSS, its growth over start_kb), in MB."""
+    peak = _status_kb("VmHWM")
+    return peak / 1024, (peak - start_kb) / 1024
 
 
 def timed_in_child(action) -> float:
@@ -257,14 +254,17 @@ def main() -> None:
     started = time.perf_counter()
     result = run_ours(path, user, as_job=args.job)
     ours = time.perf_counter() - started
-    growth = peak_growth_mb(start_kb)
+    peak, growth = peak_growth_mb(start_kb)
     if args.job:
         assert result.status == "done" and result.saved == args.rows, result.result
     else:
         assert result.ok and result.saved == args.rows, result.errors[:5] or result.file_error
     ours_rate = args.rows / ours
     how = "as a job" if args.job else "MemberImporter.run"
-    print(f"our import     {ours:6.2f} s  {ours_rate:9.0f} rows/s   peak RSS growth {growth:.0f} MB ({how})")
+    print(
+        f"our import     {ours:6.2f} s  {ours_rate:9.0f} rows/s   peak RSS {peak:.0f} MB,"
+        f" growth {growth:.0f} MB ({how})"
+    )
     clean(union)
 
     limit = args.resource_rows or args.rows
@@ -280,7 +280,7 @@ def main() -> None:
     assert not outcome.has_errors() and not outcome.has_validation_errors()
     plain_rate = limit / plain
     print(f"ModelResource  {plain:6.2f} s  {plain_rate:9.0f} rows/s   ({limit} rows, tablib load not timed)")
-    print(f"ratio          {ours_rate / plain_rate:6.1f}x   process peak RSS {peak_rss_mb():.0f} MB")
+    print(f"ratio          {ours_rate / plain_rate:6.1f}x")
     if not args.keep:
         clean(union)
 
