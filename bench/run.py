@@ -138,7 +138,8 @@ def top_up_members(target: int) -> int:
     """Copy seeded members (new keyed hashes, same encrypted values) with their active memberships.
 
     The copies count in every figure as real members do; their ID numbers
-    decrypt to their originals', which nothing here reads.
+    decrypt to their originals', which nothing here reads. The new hashes are salted
+    with the current last id, so a second top-up never repeats a first one's.
     """
     from django.db import connection, transaction
 
@@ -154,7 +155,7 @@ def top_up_members(target: int) -> int:
             """
             WITH source AS (
                 SELECT m.*, ms.union_id, ms.employer_id, ms.joined_on, ms.channel, k,
-                       encode(sha256((m.id_hash || ':' || k)::bytea), 'hex') AS new_hash
+                       encode(sha256((m.id_hash || ':' || %(last_id)s || ':' || k)::bytea), 'hex') AS new_hash
                 FROM generate_series(1, %(copies)s) AS k
                 CROSS JOIN members_member m
                 JOIN members_membership ms ON ms.member_id = m.id AND ms.left_on IS NULL

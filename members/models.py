@@ -124,11 +124,14 @@ class MembershipQuerySet(ScopedQuerySet):
 
 class Membership(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    # No single-column indexes on union and employer: Meta's (union, joined_on) and
+    # (employer, joined_on) serve every lookup, and each index costs the imports' COPY.
     union = models.ForeignKey(
         "organizations.Union",
         verbose_name=_("所属工会"),
         on_delete=models.PROTECT,
         related_name="memberships",
+        db_index=False,
     )
     employer = models.ForeignKey(
         "organizations.Enterprise",
@@ -137,6 +140,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
+        db_index=False,
     )
     joined_on = models.DateField(_("入会日期"))
     channel = models.CharField(
