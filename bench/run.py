@@ -322,17 +322,7 @@ def bench_rollup(out: Report, *, limit_seconds: int) -> None:
     from drives.rollup import rollup_period
 
     period = Period.parse(PERIOD)
-    drive = Drive.objects.filter(year=2015).first() or Drive.objects.create(
-        year=2015,
-        name="2015年农牧民工入会集中行动",
-        baseline_year=2014,
-        mobilisation_start=dt.date(2015, 1, 1),
-        mobilisation_end=dt.date(2015, 2, 28),
-        implementation_start=dt.date(2015, 3, 1),
-        implementation_end=dt.date(2015, 10, 31),
-        acceptance_start=dt.date(2015, 11, 1),
-        acceptance_end=dt.date(2015, 12, 31),
-    )
+    drive = Drive.objects.filter(year=2015).first() or Drive.objects.create(**Drive.plan_calendar(2015))
     started = time.perf_counter()
     with connection.cursor() as cursor:  # a slow roll-up is a finding, not a reason to hang the run
         cursor.execute(f"SET statement_timeout = {limit_seconds * 1000}")

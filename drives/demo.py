@@ -26,17 +26,7 @@ DECLARING_PREFECTURE = "542500"  # Ngari: declares its baseline
 
 def seed(ctx) -> None:
     refresh_statistics(Member, Membership)
-    drive = Drive.objects.create(
-        year=2015,
-        name="2015年农牧民工入会集中行动",
-        baseline_year=2014,
-        mobilisation_start=dt.date(2015, 4, 1),
-        mobilisation_end=dt.date(2015, 4, 30),
-        implementation_start=dt.date(2015, 4, 1),
-        implementation_end=dt.date(2015, 10, 31),
-        acceptance_start=dt.date(2015, 11, 1),
-        acceptance_end=dt.date(2015, 12, 31),
-    )
+    drive = Drive.objects.create(**Drive.plan_calendar(2015))
     prefectures = list(Area.objects.filter(level=AreaLevel.PREFECTURE).order_by("code"))
     counties = list(Area.objects.filter(level=AreaLevel.COUNTY).order_by("code"))
     scopes = [Scope.of_area(a) for a in prefectures + counties] + [Scope.federation()]

@@ -73,6 +73,22 @@ class Drive(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def plan_calendar(year: int) -> dict:
+        """The plan's calendar for a year's drive: mobilisation in April, implementation
+        April–October, acceptance November–December, the year before as the baseline."""
+        return {
+            "year": year,
+            "name": f"{year}年农牧民工入会集中行动",
+            "baseline_year": year - 1,
+            "mobilisation_start": dt.date(year, 4, 1),
+            "mobilisation_end": dt.date(year, 4, 30),
+            "implementation_start": dt.date(year, 4, 1),
+            "implementation_end": dt.date(year, 10, 31),
+            "acceptance_start": dt.date(year, 11, 1),
+            "acceptance_end": dt.date(year, 12, 31),
+        }
+
     @property
     def baseline_day(self) -> dt.date:
         return dt.date(self.baseline_year, 12, 31)

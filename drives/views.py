@@ -48,7 +48,8 @@ def drive_list(request: HttpRequest) -> HttpResponse:
 def drive_edit(request: HttpRequest, year: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_DRIVE)
     drive = get_object_or_404(Drive, year=year) if year else None
-    form = DriveForm(request.POST or None, instance=drive)
+    initial = None if drive else Drive.plan_calendar(timezone.localdate().year)
+    form = DriveForm(request.POST or None, instance=drive, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -28,18 +28,7 @@ B3 = Period.parse("2015-B3")  # May–June 2015
 
 
 def make_drive(**kwargs) -> Drive:
-    return Drive.objects.create(
-        year=2015,
-        name="2015年农牧民工入会集中行动",
-        baseline_year=2014,
-        mobilisation_start=dt.date(2015, 4, 1),
-        mobilisation_end=dt.date(2015, 4, 30),
-        implementation_start=dt.date(2015, 4, 1),
-        implementation_end=dt.date(2015, 10, 31),
-        acceptance_start=dt.date(2015, 11, 1),
-        acceptance_end=dt.date(2015, 12, 31),
-        **kwargs,
-    )
+    return Drive.objects.create(**Drive.plan_calendar(2015) | kwargs)
 
 
 def join(union, on, *, channel=JoinChannel.SOURCE, left_on=None, end_reason="", employer=None, **member):

@@ -131,17 +131,7 @@ def other_user(divisions):
 def other_drive(drive):
     from drives.models import Drive
 
-    return Drive.objects.create(
-        year=2016,
-        name="2016年农牧民工入会集中行动",
-        baseline_year=2015,
-        mobilisation_start=dt.date(2016, 4, 1),
-        mobilisation_end=dt.date(2016, 4, 30),
-        implementation_start=dt.date(2016, 4, 1),
-        implementation_end=dt.date(2016, 10, 31),
-        acceptance_start=dt.date(2016, 11, 1),
-        acceptance_end=dt.date(2016, 12, 31),
-    )
+    return Drive.objects.create(**Drive.plan_calendar(2016))
 
 
 def stored(report: ProgressReport) -> dict:
