@@ -130,3 +130,13 @@ def test_drive_page_lists_only_targets_in_scope(client_for, hq, prefecture, djan
     with django_assert_max_num_queries(30):
         page = client_for(prefecture).get(reverse("drives:detail", args=[2015])).content.decode()
     assert page.count('data-testid="target-row"') == 2  # Lhasa and Chengguan, not Shigatse
+
+
+def test_a_new_drive_form_starts_from_the_plan_s_calendar_for_this_year(client_for, hq):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    page = client_for(hq).get(reverse("drives:create")).content.decode()
+
+    assert f'value="{year}-04-01"' in page and f'value="{year}-12-31"' in page
+    assert f'value="{year - 1}"' in page  # the baseline year
