@@ -10,6 +10,8 @@ error workbook, so the clerk corrects the marked cells in their own file.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -33,14 +35,46 @@ from organizations.tabular.uploads import retrieve, stash
 from organizations.tabular.writing import XLSX_CONTENT_TYPE
 from organizations.views.imports import ImportViews, UploadForm
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
 
 def _row_count(upload) -> int:
+    """About how many data rows the file holds, to choose between the preview and a job.
+
+    Cheap where the file says so: an .xlsx sheet declares its extent in its first bytes
+    (<dimension ref="A1:K100001">, read without unpacking the rest) and a .csv's lines are
+    counted as bytes. Otherwise the rows are read. The job counts exactly as it goes."""
     try:
+        head = upload.file.read(4)
+        upload.file.seek(0)
+        if head.startswith(b"PK"):
+            declared = _declared_rows(upload.file)
+            if declared is not None:
+                return declared
+        elif not head.startswith(b"\xd0\xcf"):
+            return max(0, upload.file.read().rstrip(b"\r\n").count(b"\n"))
+        upload.file.seek(0)
         return sum(1 for _ in read_table(upload.file).rows)
     except SpreadsheetError:
         return 0  # the preview will say what is wrong with it
     finally:
         upload.file.seek(0)
+
+
+def _declared_rows(file) -> int | None:
+    """Rows below the header by the first worksheet's <dimension>, or None when not said."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not sheets:
+                return None
+            with archive.open(sheets[0]) as sheet:
+                match = _DIMENSION.search(sheet.read(4096))  # at most 4 KB unpacked
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    finally:
+        file.seek(0)
+    return max(0, int(match.group(1)) - 1) if match else None
 
 
 @dataclass(frozen=True)

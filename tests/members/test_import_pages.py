@@ -108,3 +108,23 @@ def test_a_real_worker_runs_the_import_job(celery_worker_process, county, client
     # Delivered again (a worker died before acknowledging): nothing is inserted twice.
     assert run_member_import.apply(args=[job.pk]).get() == "already finished"
     assert Membership.objects.filter(union=union).count() == 2500
+
+
+def test_the_upload_sizes_a_file_from_what_it_declares_without_reading_its_rows():
+    from openpyxl import Workbook
+
+    from members.views.imports import _row_count
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号"])
+    for n in range(2500):
+        sheet.append([f"会员{n}", "540102199001011234"])
+    data = io.BytesIO()
+    book.save(data)
+    xlsx = SimpleUploadedFile("roster.xlsx", data.getvalue())
+    csv = SimpleUploadedFile("roster.csv", "姓名,身份证号\r\n".encode() + b"a,b\r\n" * 2500)
+
+    assert _row_count(xlsx) == 2500  # from <dimension ref="A1:B2501">
+    assert _row_count(csv) == 2500
+    assert xlsx.file.tell() == 0 and csv.file.tell() == 0  # left ready for the real read
