@@ -13,7 +13,10 @@ class DatePickerForm(forms.Form):
     date = forms.DateField(
         label=_("日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "id": "date-picker", "class": "form-control"}),
+        # An <input type="date"> takes ISO dates whatever the page's language.
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "id": "date-picker", "class": "form-control"}
+        ),
         error_messages={"invalid": _("日期格式不正确，请写成 2015-12-31 这样。")},
     )
     period = forms.ChoiceField(

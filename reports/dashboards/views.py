@@ -61,6 +61,8 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 def _render(request: HttpRequest, target: FigureScope) -> HttpResponse:
     picker = DatePickerForm(request.GET or None, periods=picker_periods())
     day = picker.day()
+    if not picker.is_bound:
+        picker.initial["date"] = day  # the picker shows the day the board is at
     board = build_dashboard(target, day, with_trend=True)
     links = Links(target, day)
     context = {

@@ -200,3 +200,13 @@ def test_with_no_drive_for_this_year_the_board_opens_on_the_last_drive_s_last_da
     html = client_for(hq).get("/dashboard/").content.decode()
 
     assert "截至 2015-12-31" in html
+
+
+def test_the_date_picker_shows_the_day_the_board_opens_on(client_for, hq):
+    from tests.reports.helpers import make_drive
+
+    make_drive()
+
+    html = client_for(hq).get("/dashboard/").content.decode()
+
+    assert re.search(r'<input[^>]*name="date"[^>]*value="2015-12-31"', html)
