@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drives.periods import Period
 from organizations.scopes import FEDERATION_KEY, ScopedQuerySet
 
 
@@ -88,6 +89,11 @@ class Drive(models.Model):
             "acceptance_start": dt.date(year, 11, 1),
             "acceptance_end": dt.date(year, 12, 31),
         }
+
+    def report_periods(self) -> list[Period]:
+        """The bimonthly periods units report on: from the one the drive is mobilised in."""
+        first = Period.containing(self.mobilisation_start)
+        return [p for p in Period.of_year(self.year) if p >= first]
 
     @property
     def baseline_day(self) -> dt.date:

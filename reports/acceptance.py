@@ -60,8 +60,7 @@ def assessment_day(drive: Drive, today: dt.date | None = None) -> dt.date:
 
 def reports_due(drive: Drive, day: dt.date) -> list[Period]:
     """The bimonthly periods from mobilisation on whose deadline has passed by day."""
-    first = Period.containing(drive.mobilisation_start)
-    return [p for p in Period.of_year(drive.year) if p >= first and p.deadline() <= day]
+    return [p for p in drive.report_periods() if p.deadline() <= day]
 
 
 def assess(drive: Drive, unit: Unit, today: dt.date | None = None) -> tuple[list[Item], float]:

@@ -75,8 +75,8 @@ class Grid:
 
 
 def reporting_grid(drive: Drive, units: list[Unit], today: dt.date) -> Grid:
-    """Every unit × period of the drive with its latest report (one query)."""
-    periods = Period.of_year(drive.year)
+    """Every unit × period the drive reports on with its latest report (one query)."""
+    periods = drive.report_periods()
     reports = {
         (r.unit_key, r.period): r
         for r in ProgressReport.objects.filter(

@@ -37,3 +37,12 @@ def test_deadline_is_the_tenth_of_the_next_month():
 def test_bad_names_are_refused_with_the_expected_form(name):
     with pytest.raises(PeriodError, match="2015-B2"):
         Period.parse(name)
+
+
+@pytest.mark.django_db
+def test_units_report_from_the_period_the_drive_is_mobilised_in():
+    from drives.models import Drive
+
+    drive = Drive.objects.create(**Drive.plan_calendar(2015))  # mobilised in April
+
+    assert [p.name for p in drive.report_periods()] == ["2015-B2", "2015-B3", "2015-B4", "2015-B5", "2015-B6"]
