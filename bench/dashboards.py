@@ -89,6 +89,16 @@ def raw_sql_seconds(day: dt.date, repeat: int) -> float:
     return best_of(repeat, run)
 
 
+def dashboard_pages() -> list[tuple[str, str]]:
+    """The dashboards measured: the region, a prefecture, a county and the federation."""
+    return [
+        ("region", reverse("dashboard")),
+        ("prefecture 540100", reverse("dashboard_area", kwargs={"code": "540100"})),
+        ("county 540102", reverse("dashboard_area", kwargs={"code": "540102"})),
+        ("federation", reverse("dashboard_federation")),
+    ]
+
+
 def viewer() -> User:
     user = User.objects.filter(role=Role.HQ_VIEWER, is_active=True).first()
     if user is None:
@@ -107,12 +117,7 @@ def main() -> None:
     request_finished.disconnect(close_old_connections)
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
     client.force_login(viewer())
-    pages = [
-        ("region", reverse("dashboard")),
-        ("prefecture 540100", reverse("dashboard_area", kwargs={"code": "540100"})),
-        ("county 540102", reverse("dashboard_area", kwargs={"code": "540102"})),
-        ("federation", reverse("dashboard_federation")),
-    ]
+    pages = dashboard_pages()
     raw = raw_sql_seconds(args.date, args.repeat)
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor}), date {args.date}")
     print(f"raw SQL aggregates (members + coverage by prefecture): {raw * 1000:.1f} ms")

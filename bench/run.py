@@ -363,38 +363,21 @@ def rollup_key_of_region() -> str:
 # --- dashboards ----------------------------------------------------------------------------------------
 
 
-class QueryCounter:
-    """An execute wrapper counting the SQL statements a request runs (DEBUG is off here)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def bench_dashboards(out: Report) -> None:
     import dashboards as d  # bench/dashboards.py (helper D)
     from django.db import connection
     from django.test import Client
-    from django.urls import reverse
 
     client = Client()
     client.force_login(d.viewer())
-    pages = [
-        ("region", reverse("dashboard")),
-        ("prefecture 540100", reverse("dashboard_area", kwargs={"code": "540100"})),
-        ("county 540102", reverse("dashboard_area", kwargs={"code": "540102"})),
-        ("federation", reverse("dashboard_federation")),
-    ]
+    pages = d.dashboard_pages()
     # At the period's end the page reads the roll-up's snapshots (the roll-up part ran
     # just before); a day earlier nothing is stored and every figure is computed live.
     for day, source in ((DAY, "snapshots"), (DAY - dt.timedelta(days=1), "live")):
         raw = d.raw_sql_seconds(day, 2)
         for label, url in pages:
             full = f"{url}?date={day.isoformat()}"
-            counter = QueryCounter()
+            counter = d.QueryCounter()
             started = time.perf_counter()
             with connection.execute_wrapper(counter):
                 response = client.get(full)

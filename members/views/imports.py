@@ -45,16 +45,15 @@ def _row_count(upload) -> int:
     (<dimension ref="A1:K100001">, read without unpacking the rest) and a .csv's lines are
     counted as bytes. Otherwise the rows are read. The job counts exactly as it goes."""
     try:
-        head = upload.file.read(4)
+        is_xlsx = upload.file.read(2) == b"PK"
         upload.file.seek(0)
-        if head.startswith(b"PK"):
-            declared = _declared_rows(upload.file)
-            if declared is not None:
-                return declared
-        elif not head.startswith(b"\xd0\xcf"):
-            return max(0, upload.file.read().rstrip(b"\r\n").count(b"\n"))
+        if is_xlsx and (declared := _declared_rows(upload.file)) is not None:
+            return declared
+        table = read_table(upload.file)  # what is not a table is refused here, for the preview to say
+        if is_xlsx:
+            return sum(1 for _ in table.rows)
         upload.file.seek(0)
-        return sum(1 for _ in read_table(upload.file).rows)
+        return max(0, upload.file.read().rstrip(b"\r\n").count(b"\n"))
     except SpreadsheetError:
         return 0  # the preview will say what is wrong with it
     finally:

@@ -84,7 +84,7 @@ def _revoke(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
-    issued_key = None
+    issued = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if _revoke(request):
@@ -95,10 +95,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("生成 API 令牌前，请先完成两步验证。"))
             next_url = reverse("api_token")
             return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
-        issued_key = _issue(request).key
-    existing = Token.objects.filter(user=request.user).first()
+        issued = _issue(request)
+    existing = issued or Token.objects.filter(user=request.user).first()
     context = {
-        "issued_key": issued_key,
+        "issued_key": issued.key if issued else None,
         "existing": existing,
         "expires": expires_at(existing) if existing else None,
         "expired": is_expired(existing) if existing else False,

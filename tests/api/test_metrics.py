@@ -89,3 +89,17 @@ def test_a_bad_date_is_refused_with_a_clear_message(divisions, hq):
 
 def test_it_needs_a_signed_in_caller(divisions):
     assert APIClient().get("/api/v1/metrics/").status_code == 401
+
+
+def test_union_staff_get_their_union_s_figures_and_no_other_union_s(divisions, union_staff):
+    from tests.factories import UnionFactory
+
+    other = UnionFactory(area_id="540102")
+    client = api_for(union_staff)
+
+    body = client.get("/api/v1/metrics/").json()
+
+    assert body["scope"] == f"union-{union_staff.union_id}"  # its own key, not its county's
+    assert client.get("/api/v1/metrics/", {"scope": body["scope"]}).status_code == 200
+    assert client.get("/api/v1/metrics/", {"scope": f"union-{other.pk}"}).status_code == 404
+    assert client.get("/api/v1/metrics/", {"scope": "540102"}).status_code == 404

@@ -128,3 +128,5 @@ def test_the_upload_sizes_a_file_from_what_it_declares_without_reading_its_rows(
     assert _row_count(xlsx) == 2500  # from <dimension ref="A1:B2501">
     assert _row_count(csv) == 2500
     assert xlsx.file.tell() == 0 and csv.file.tell() == 0  # left ready for the real read
+    pdf = SimpleUploadedFile("roster.csv", b"%PDF-1.7\n" + b"stream\n" * 3000)
+    assert _row_count(pdf) == 0  # not a table: no job, the preview says what it is
