@@ -1,16 +1,19 @@
 """Writing many members and memberships at once (imports, the region-scale demo).
 
-On PostgreSQL rows go in with COPY, their ids drawn from the tables' own
-sequences first, so a 100,000-row import spends its time on the rows and not
-on building model instances and INSERT statements; elsewhere (SQLite, the
-local demo) bulk_create does the same job. Personal numbers are encrypted in
-one pass per batch (personal_data.encrypt_many). Callers run inside their own
-transaction; a clash with a unique index raises IntegrityError as usual.
+On PostgreSQL rows go in with COPY (text format), their ids drawn from the
+tables' own sequences first, so a 100,000-row import spends its time on the
+rows and not on building model instances and INSERT statements; elsewhere
+(SQLite, the local demo) bulk_create does the same job. People are sealed
+first (`seal`: numbers encrypted, hashed and masked, one cipher pass per batch
+with personal_data.encrypt_many), which is most of the Python work and needs
+no database: an import seals the next chunk while the last one is written.
+Callers run inside their own transaction; a clash with a unique index raises
+IntegrityError as usual.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -23,36 +26,6 @@ from members.idnumber import mask_id_number
 from members.models import Member, Membership
 from members.personal_data import encrypt_many, keyed_hash
 from members.phone import mask_phone
-
-MEMBER_COLUMNS = [
-    "id",
-    "name",
-    "id_hash",
-    "id_encrypted",
-    "id_masked",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "phone_hash",
-    "phone_encrypted",
-    "phone_masked",
-    "hukou_place",
-    "is_migrant",
-    "created_at",
-    "updated_at",
-    "version",
-]
-MEMBERSHIP_COLUMNS = [
-    "member_id",
-    "union_id",
-    "employer_id",
-    "joined_on",
-    "channel",
-    "left_on",
-    "end_reason",
-    "created_at",
-    "created_by_id",
-]
 
 
 class NewPerson(NamedTuple):
@@ -67,6 +40,23 @@ class NewPerson(NamedTuple):
     is_migrant: bool = True
 
 
+class SealedPerson(NamedTuple):
+    """A new person as the members table holds them: numbers encrypted, hashed and masked."""
+
+    name: str
+    id_hash: str
+    id_encrypted: str
+    id_masked: str
+    birth_date: dt.date
+    sex: str
+    ethnicity: str
+    phone_hash: str
+    phone_encrypted: str
+    phone_masked: str
+    hukou_place: str
+    is_migrant: bool
+
+
 class NewMembership(NamedTuple):
     member_id: int
     union_id: int
@@ -78,31 +68,15 @@ class NewMembership(NamedTuple):
     created_by_id: int | None = None
 
 
-def insert_members(people: Sequence[NewPerson]) -> dict[str, int]:
-    """Insert people; return their ids by keyed hash."""
-    if not people:
-        return {}
+MEMBER_COLUMNS = ["id", *SealedPerson._fields, "created_at", "updated_at", "version"]
+MEMBERSHIP_COLUMNS = [*NewMembership._fields, "created_at"]
+
+
+def seal(people: Sequence[NewPerson]) -> list[SealedPerson]:
     ids_encrypted = encrypt_many([p.id_number for p in people])
     phones_encrypted = encrypt_many([p.phone for p in people])
-    now = timezone.now()
-    if connection.vendor != "postgresql":
-        members = [
-            Member(
-                **_member_values(person, id_encrypted, phone_encrypted),
-                created_at=now,
-                updated_at=now,
-            )
-            for person, id_encrypted, phone_encrypted in zip(
-                people, ids_encrypted, phones_encrypted, strict=True
-            )
-        ]
-        Member.objects.bulk_create(members)
-        return {m.id_hash: m.pk for m in members}
-    ids = _next_ids(Member, len(people))
-    stamp = now.isoformat()
-    rows = (
-        (
-            pk,
+    return [
+        SealedPerson(
             person.name,
             person.id_hash,
             id_encrypted,
@@ -114,37 +88,41 @@ def insert_members(people: Sequence[NewPerson]) -> dict[str, int]:
             phone_encrypted,
             mask_phone(person.phone) if person.phone else "",
             person.hukou_place,
-            "t" if person.is_migrant else "f",
-            stamp,
-            stamp,
-            1,
+            person.is_migrant,
         )
-        for pk, person, id_encrypted, phone_encrypted in zip(
-            ids, people, ids_encrypted, phones_encrypted, strict=True
-        )
-    )
-    _copy(Member._meta.db_table, MEMBER_COLUMNS, rows, nullable=False)
+        for person, id_encrypted, phone_encrypted in zip(people, ids_encrypted, phones_encrypted, strict=True)
+    ]
+
+
+def insert_members(people: Sequence[NewPerson]) -> dict[str, int]:
+    """Insert people; return their ids by keyed hash."""
+    return insert_sealed(seal(people))
+
+
+def insert_sealed(people: Sequence[SealedPerson], *, cursor=None) -> dict[str, int]:
+    """Insert sealed people; return their ids by keyed hash. On PostgreSQL, `cursor` may be
+    a psycopg2 cursor of the caller's connection (an import's writer thread passes one)."""
+    if not people:
+        return {}
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        members = [Member(**person._asdict(), created_at=now, updated_at=now) for person in people]
+        Member.objects.bulk_create(members)
+        return {m.id_hash: m.pk for m in members}
+    stamp = now.isoformat()
+    with _using(cursor) as cursor:
+        ids = _next_ids(cursor, Member, len(people))
+        lines = [
+            f"{pk}\t{_text(p.name)}\t{p.id_hash}\t{p.id_encrypted}\t{p.id_masked}\t{p.birth_date}\t{p.sex}"
+            f"\t{_text(p.ethnicity)}\t{p.phone_hash}\t{p.phone_encrypted}\t{p.phone_masked}"
+            f"\t{_text(p.hukou_place)}\t{'t' if p.is_migrant else 'f'}\t{stamp}\t{stamp}\t1\n"
+            for pk, p in zip(ids, people, strict=True)
+        ]
+        _copy(cursor, Member, MEMBER_COLUMNS, lines)
     return {person.id_hash: pk for person, pk in zip(people, ids, strict=True)}
 
 
-def _member_values(person: NewPerson, id_encrypted: str, phone_encrypted: str) -> dict:
-    return {
-        "name": person.name,
-        "id_hash": person.id_hash,
-        "id_encrypted": id_encrypted,
-        "id_masked": mask_id_number(person.id_number),
-        "birth_date": person.birth_date,
-        "sex": person.sex,
-        "ethnicity": person.ethnicity,
-        "phone_hash": keyed_hash(person.phone) if person.phone else "",
-        "phone_encrypted": phone_encrypted,
-        "phone_masked": mask_phone(person.phone) if person.phone else "",
-        "hukou_place": person.hukou_place,
-        "is_migrant": person.is_migrant,
-    }
-
-
-def insert_memberships(memberships: Sequence[NewMembership]) -> None:
+def insert_memberships(memberships: Sequence[NewMembership], *, cursor=None) -> None:
     if not memberships:
         return
     now = timezone.now()
@@ -154,46 +132,48 @@ def insert_memberships(memberships: Sequence[NewMembership]) -> None:
         )
         return
     stamp = now.isoformat()
-    rows = (
-        (
-            m.member_id,
-            m.union_id,
-            m.employer_id,
-            m.joined_on,
-            m.channel,
-            m.left_on,
-            m.end_reason,
-            stamp,
-            m.created_by_id,
-        )
+    lines = [
+        f"{m.member_id}\t{m.union_id}\t{_null(m.employer_id)}\t{m.joined_on}\t{m.channel}"
+        f"\t{_null(m.left_on)}\t{_text(m.end_reason)}\t{_null(m.created_by_id)}\t{stamp}\n"
         for m in memberships
-    )
-    _copy(Membership._meta.db_table, MEMBERSHIP_COLUMNS, rows)
+    ]
+    with _using(cursor) as cursor:
+        _copy(cursor, Membership, MEMBERSHIP_COLUMNS, lines)
 
 
-_NULL = "\\N"
+# COPY's text format: tab-separated, \N for NULL, backslash escapes in text.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_BLOCK = 1 << 20  # psycopg2 lets go of the GIL while it sends each block
 
 
-def _copy(table: str, columns: list[str], rows, *, nullable: bool = True) -> None:
-    """COPY rows in CSV form. None is NULL (written as \\N); "" stays an empty string.
-    Rows without None (nullable=False) go to the csv writer as they are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if nullable:
-        rows = ([_NULL if value is None else value for value in row] for row in rows)
-    writer.writerows(rows)
-    buffer.seek(0)
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.copy_expert(sql, buffer)
+def _text(value: str) -> str:
+    return value.translate(_ESCAPES)
 
 
-def _next_ids(model, count: int) -> list[int]:
-    """count ids from the table's own sequence, as one array (not count result rows)."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return cursor.fetchone()[0]
+def _null(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+@contextlib.contextmanager
+def _using(cursor):
+    """The given cursor, or one of Django's connection with its errors translated."""
+    if cursor is not None:
+        yield cursor
+        return
+    with connection.cursor() as django_cursor, connection.wrap_database_errors:
+        yield django_cursor
+
+
+def _copy(cursor, model, columns: list[str], lines: list[str]) -> None:
+    data = io.StringIO("".join(lines))
+    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    cursor.copy_expert(sql, data, size=_COPY_BLOCK)
+
+
+def _next_ids(cursor, model, count: int) -> list[int]:
+    """count ids from the table's own sequence, as one array (not count result rows). The
+    sequence is named first: pg_get_serial_sequence in the array query would run per row."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+    sequence = cursor.fetchone()[0]
+    cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, count])
+    return cursor.fetchone()[0]

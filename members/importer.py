@@ -18,12 +18,13 @@ import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from members.bulk_write import NewMembership, NewPerson, insert_members, insert_memberships
+from members.bulk_write import NewMembership, NewPerson, SealedPerson, insert_memberships, insert_sealed, seal
 from members.ethnicity import ETHNIC_GROUPS, normalize_ethnicity
 from members.idnumber import CHECK, EARLIEST_BIRTH, WEIGHTS, IdNumber, make_id_number, parse_id_number
 from members.models import JoinChannel, Member, Membership
@@ -209,7 +210,7 @@ class MemberImporter(Importer):
         self._union_outcomes: dict[str, tuple[int | None, str | None]] = {}
         self._unions: dict[int, Union] = {}
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _ChunkWriter() as self._writer:
                 table = read_table(file)
                 positions = map_headers(table.headers, self.fields)  # a missing column fails before any row
                 self._prepare_write(dry_run)
@@ -218,10 +219,16 @@ class MemberImporter(Importer):
                     if len(result.errors) >= MAX_ERRORS:
                         continue  # refused anyway: only count the rest
                     parsed = self._parse(chunk, positions)
-                    result.errors += parsed.errors + self.validate(parsed)
+                    rows, errors = self._check_within_file(parsed)
+                    result.errors += parsed.errors + errors
+                    # Sealing (encryption) needs no query: it goes on while the last chunk is written.
+                    sealed = None if result.errors or dry_run else seal([_person(r.values) for r in rows])
+                    self._writer.wait()  # the last chunk is written: the connection is free
+                    result.errors += self._check_against_database(rows)
                     if not result.errors and not dry_run:
-                        result.saved += self.write(parsed.rows)
+                        result.saved += self.write(parsed.rows, sealed)
                     self._report(result.total)
+                self._writer.wait()
                 if result.total == 0:
                     result.file_error = "文件中没有数据行（第一行应为表头，从第二行起为数据）。"
                 if not result.ok or dry_run:
@@ -293,6 +300,11 @@ class MemberImporter(Importer):
     # Validation, one chunk at a time.
 
     def validate(self, parsed: Parsed) -> list[RowError]:
+        rows, errors = self._check_within_file(parsed)
+        return errors + self._check_against_database(rows)
+
+    def _check_within_file(self, parsed: Parsed) -> tuple[list[ParsedRow], list[RowError]]:
+        """Checks that need no query; returns each person's first row and the errors."""
         errors: list[RowError] = []
         rows = []
         for row in parsed.rows:
@@ -311,10 +323,10 @@ class MemberImporter(Importer):
                 errors.append(RowError(row.number, JOINED, "入会日期晚于今天"))
             elif values["joined_on"] < values["id_number"].birth_date:
                 errors.append(RowError(row.number, JOINED, "入会日期早于出生日期"))
-        errors += self._resolve_employers(rows)
-        errors += self._resolve_unions(rows)
-        errors += self._check_people(rows)
-        return errors
+        return rows, errors
+
+    def _check_against_database(self, rows: list[ParsedRow]) -> list[RowError]:
+        return self._resolve_employers(rows) + self._resolve_unions(rows) + self._check_people(rows)
 
     def _resolve_employers(self, rows: list[ParsedRow]) -> list[RowError]:
         known = self._employers  # text → (pk, None) or (None, message), for the whole file
@@ -372,8 +384,9 @@ class MemberImporter(Importer):
 
     def _check_people(self, rows: list[ParsedRow]) -> list[RowError]:
         """People already on record: active elsewhere is an error; a past member may rejoin.
-        One query finds the chunk's people by keyed hash (an array parameter on PostgreSQL,
-        not 5,000 placeholders), one more their memberships when any are found."""
+        One query finds the chunk's people by keyed hash (on PostgreSQL one text parameter
+        split into an array by the server, not 5,000 placeholders or an array literal for
+        psycopg2 to quote), one more their memberships when any are found."""
         errors = []
         by_hash = {row.values["id_hash"]: row for row in rows}
         hashes = list(by_hash)
@@ -381,8 +394,9 @@ class MemberImporter(Importer):
         if connection.vendor == "postgresql" and hashes:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT id_hash, id FROM {Member._meta.db_table} WHERE id_hash = ANY(%s)",  # noqa: S608
-                    [hashes],
+                    f"SELECT id_hash, id FROM {Member._meta.db_table}"  # noqa: S608
+                    " WHERE id_hash = ANY(string_to_array(%s, ','))",
+                    [",".join(hashes)],
                 )
                 self._existing = dict(cursor.fetchall())
         else:
@@ -415,18 +429,23 @@ class MemberImporter(Importer):
 
     def _prepare_write(self, dry_run: bool) -> None:
         if connection.vendor == "postgresql" and not dry_run:
-            # The import's one commit need not wait for its WAL to reach the disk: a crash in
-            # that instant loses the whole import (never part of it), which the clerk sees.
             with connection.cursor() as cursor:
+                # The import's one commit need not wait for its WAL to reach the disk: a crash in
+                # that instant loses the whole import (never part of it), which the clerk sees.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                # Foreign keys are checked as each COPY ends, on the writer's time, and not
+                # all at the commit, where nothing else can go on.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
-    def write(self, rows: list[ParsedRow]) -> int:
-        """Save one checked chunk: new people, then every row's membership."""
-        member_ids: dict[str, int] = dict(self._existing)
-        people = [_person(r.values) for r in rows if r.values["id_hash"] not in member_ids]
-        people.sort(key=_by_hash)  # the unique index on id_hash takes them in key order
-        member_ids.update(insert_members(people))
-        insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
+    def write(self, rows: list[ParsedRow], sealed: list[SealedPerson] | None = None) -> int:
+        """Save one checked chunk: new people, then every row's membership. The saving
+        runs on the writer thread (on PostgreSQL) while the next chunk is read and checked.
+        `sealed` holds the chunk's people already sealed, as the import loop seals them."""
+        existing = self._existing
+        if sealed is None:
+            sealed = seal([_person(r.values) for r in rows])
+        people = sorted((p for p in sealed if p.id_hash not in existing), key=_by_hash)
+        self._writer.submit(_save, people, [r.values for r in rows], existing, self.user.pk)
         return len(rows)
 
     def _report(self, done: int) -> None:
@@ -434,8 +453,63 @@ class MemberImporter(Importer):
             self.progress(done)
 
 
-def _by_hash(person: NewPerson) -> str:
+def _save(cursor, people: list[SealedPerson], rows: list[dict], existing: dict[str, int], user_id: int):
+    member_ids = dict(existing)
+    member_ids.update(insert_sealed(people, cursor=cursor))
+    insert_memberships([_membership(values, member_ids, user_id) for values in rows], cursor=cursor)
+
+
+def _by_hash(person: SealedPerson) -> str:
     return person.id_hash
+
+
+class _ChunkWriter:
+    """Saves an import's checked chunks on a second thread while the main one reads and
+    checks the next, so that the server's share of each COPY (indexes, foreign keys, WAL)
+    overlaps with Python's share of the rows: psycopg2 lets go of the GIL while it waits.
+
+    One chunk is in flight at a time, and the transaction's connection is used by one
+    thread at a time: the main thread calls wait() before any query of its own, and
+    wait() raises what the writing raised (as Django's database errors). Elsewhere than
+    on PostgreSQL, chunks are saved in place."""
+
+    def __init__(self):
+        self.in_flight: Future | None = None
+        self.threaded = connection.vendor == "postgresql"
+        self.cursor = self.thread = None
+
+    def __enter__(self) -> _ChunkWriter:
+        return self
+
+    def submit(self, save: Callable[..., None], *args) -> None:
+        self.wait()
+        if not self.threaded:
+            save(None, *args)
+            return
+        if self.thread is None:
+            connection.ensure_connection()
+            self.cursor = connection.connection.cursor()
+            self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="member-import")
+        self.in_flight = self.thread.submit(save, self.cursor, *args)
+
+    def wait(self) -> None:
+        in_flight, self.in_flight = self.in_flight, None
+        if in_flight is not None:
+            with connection.wrap_database_errors:
+                in_flight.result()
+
+    def __exit__(self, *exc_info) -> None:
+        # Whatever went wrong, the writing ends before the transaction does.
+        if self.thread is None:
+            return
+        try:
+            if exc_info[0] is None:
+                self.wait()
+            elif self.in_flight is not None:
+                self.in_flight.exception()  # waits; what is already going wrong is what is raised
+        finally:
+            self.thread.shutdown()
+            self.cursor.close()
 
 
 class _NothingToKeep(Exception):

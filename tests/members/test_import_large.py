@@ -3,9 +3,11 @@ sheets too large for calamine's whole-sheet grid, which are streamed a row at a 
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 import xlsxwriter
+from django.db import connection
 
 from members import importer as member_importer
 from members.idnumber import make_id_number
@@ -13,6 +15,7 @@ from members.importer import MemberImporter
 from members.models import Member, Membership
 from organizations.tabular import reading
 from organizations.tabular.reading import SpreadsheetError, read_table
+from tests.factories import MemberFactory
 from tests.members.helpers import HEADERS, csv_file, person_id, roster_row, workplace
 
 
@@ -53,6 +56,59 @@ def test_a_bad_row_in_the_last_chunk_undoes_the_chunks_already_written(county, s
     assert result.total == 450 and result.saved == 0
     assert [(e.row, e.column) for e in result.errors] == [(422, "民族")]
     assert Member.objects.count() == 0 and Membership.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_text_with_backslashes_tabs_and_line_breaks_is_saved_as_written(county):
+    enterprise, union = workplace()
+    rows = [
+        roster_row(enterprise, union, name="次仁\\拉姆", 户籍地="西藏\t那曲\n色尼区 \\N"),
+        roster_row(enterprise, union, 户籍地="\\N"),
+    ]
+    result = run(county, rows)
+    assert result.ok and result.saved == 2
+    saved = dict(Member.objects.values_list("id_hash", "hukou_place"))
+    assert sorted(saved.values()) == ["\\N", "西藏\t那曲\n色尼区 \\N"]
+    assert Member.objects.filter(name="次仁\\拉姆").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clash_found_while_the_next_chunk_is_checked_saves_nothing(county, small_chunks):
+    """Two clerks import the same 300 people, 100 rows a chunk. The second one's first chunk
+    is refused by the unique index on its writer thread while its main thread has gone on
+    to the next chunk: nothing of it is kept, and every row is named."""
+    enterprise, union = workplace()
+    MemberFactory()  # the sequences are not reset between transactional tests
+    rows = [roster_row(enterprise, union, id_number=person_id(n)) for n in range(8000, 8300)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def import_once():
+        try:
+            importer = MemberImporter(county)
+            original, calls = importer.write, []
+
+            def write_after_both_checked(*args):
+                calls.append(1)
+                if len(calls) == 1:
+                    barrier.wait(timeout=30)
+                return original(*args)
+
+            importer.write = write_after_both_checked
+            results.append(importer.run(csv_file(rows)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(r.ok for r in results) == [False, True]
+    loser = next(r for r in results if not r.ok)
+    assert loser.saved == 0 and len(loser.errors) == 300
+    assert all("在册会员" in e.message for e in loser.errors)
+    assert Membership.objects.filter(union=union).count() == 300
 
 
 @pytest.mark.django_db

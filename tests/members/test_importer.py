@@ -162,9 +162,9 @@ def test_two_concurrent_imports_of_the_same_person(county):
             importer = MemberImporter(county)
             original = importer.write
 
-            def write_after_both_checked(parsed_rows):
+            def write_after_both_checked(*args):
                 barrier.wait(timeout=30)
-                return original(parsed_rows)
+                return original(*args)
 
             importer.write = write_after_both_checked
             results.append(importer.run(csv_file(rows)))
