@@ -99,9 +99,8 @@ def insert_members(people: Sequence[NewPerson]) -> dict[str, int]:
     return insert_sealed(seal(people))
 
 
-def insert_sealed(people: Sequence[SealedPerson], *, cursor=None) -> dict[str, int]:
-    """Insert sealed people; return their ids by keyed hash. On PostgreSQL, `cursor` may be
-    a psycopg2 cursor of the caller's connection (an import's writer thread passes one)."""
+def insert_sealed(people: Sequence[SealedPerson]) -> dict[str, int]:
+    """Insert sealed people; return their ids by keyed hash."""
     if not people:
         return {}
     now = timezone.now()
@@ -109,20 +108,12 @@ def insert_sealed(people: Sequence[SealedPerson], *, cursor=None) -> dict[str, i
         members = [Member(**person._asdict(), created_at=now, updated_at=now) for person in people]
         Member.objects.bulk_create(members)
         return {m.id_hash: m.pk for m in members}
-    stamp = now.isoformat()
-    with _using(cursor) as cursor:
-        ids = _next_ids(cursor, Member, len(people))
-        lines = [
-            f"{pk}\t{_text(p.name)}\t{p.id_hash}\t{p.id_encrypted}\t{p.id_masked}\t{p.birth_date}\t{p.sex}"
-            f"\t{_text(p.ethnicity)}\t{p.phone_hash}\t{p.phone_encrypted}\t{p.phone_masked}"
-            f"\t{_text(p.hukou_place)}\t{'t' if p.is_migrant else 'f'}\t{stamp}\t{stamp}\t1\n"
-            for pk, p in zip(ids, people, strict=True)
-        ]
-        _copy(cursor, Member, MEMBER_COLUMNS, lines)
+    ids = next_ids(Member, len(people))
+    copy_into(Member, member_copy_data(ids, people, now))
     return {person.id_hash: pk for person, pk in zip(people, ids, strict=True)}
 
 
-def insert_memberships(memberships: Sequence[NewMembership], *, cursor=None) -> None:
+def insert_memberships(memberships: Sequence[NewMembership]) -> None:
     if not memberships:
         return
     now = timezone.now()
@@ -131,19 +122,63 @@ def insert_memberships(memberships: Sequence[NewMembership], *, cursor=None) -> 
             [Membership(**m._asdict(), created_at=now) for m in memberships], batch_size=2000
         )
         return
+    copy_into(Membership, membership_copy_data(memberships, now))
+
+
+# PostgreSQL's side: COPY data is made apart from sending it, so that an import can make
+# the next chunk's while a second thread sends the last one and waits on the server.
+
+
+def member_copy_data(ids: Sequence[int], people: Sequence[SealedPerson], now: dt.datetime) -> bytes:
     stamp = now.isoformat()
-    lines = [
-        f"{m.member_id}\t{m.union_id}\t{_null(m.employer_id)}\t{m.joined_on}\t{m.channel}"
-        f"\t{_null(m.left_on)}\t{_text(m.end_reason)}\t{_null(m.created_by_id)}\t{stamp}\n"
-        for m in memberships
-    ]
+    return "".join(
+        [
+            f"{pk}\t{_text(p.name)}\t{p.id_hash}\t{p.id_encrypted}\t{p.id_masked}\t{p.birth_date}\t{p.sex}"
+            f"\t{_text(p.ethnicity)}\t{p.phone_hash}\t{p.phone_encrypted}\t{p.phone_masked}"
+            f"\t{_text(p.hukou_place)}\t{'t' if p.is_migrant else 'f'}\t{stamp}\t{stamp}\t1\n"
+            for pk, p in zip(ids, people, strict=True)
+        ]
+    ).encode()
+
+
+def membership_copy_data(memberships: Sequence[NewMembership], now: dt.datetime) -> bytes:
+    stamp = now.isoformat()
+    return "".join(
+        [
+            f"{m.member_id}\t{m.union_id}\t{_null(m.employer_id)}\t{m.joined_on}\t{m.channel}"
+            f"\t{_null(m.left_on)}\t{_text(m.end_reason)}\t{_null(m.created_by_id)}\t{stamp}\n"
+            for m in memberships
+        ]
+    ).encode()
+
+
+def copy_into(model, data: bytes, *, cursor=None) -> None:
+    """COPY data (from member_copy_data or membership_copy_data) into model's table, on
+    `cursor` when given (a psycopg2 cursor of the caller's connection, as an import's
+    writer thread has). The data goes as one block: psycopg2 lets go of the GIL while it
+    sends it and waits on the server."""
+    columns = {Member: MEMBER_COLUMNS, Membership: MEMBERSHIP_COLUMNS}[model]
+    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
     with _using(cursor) as cursor:
-        _copy(cursor, Membership, MEMBERSHIP_COLUMNS, lines)
+        cursor.copy_expert(sql, io.BytesIO(data), size=max(len(data), 1))
+
+
+def next_ids(model, count: int) -> list[int]:
+    """count ids from the table's own sequence, as one array (not count result rows). The
+    sequence is named first: pg_get_serial_sequence in the array query would run per row."""
+    if not count:
+        return []
+    with _using(None) as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, count]
+        )
+        return cursor.fetchone()[0]
 
 
 # COPY's text format: tab-separated, \N for NULL, backslash escapes in text.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_BLOCK = 1 << 20  # psycopg2 lets go of the GIL while it sends each block
 
 
 def _text(value: str) -> str:
@@ -162,18 +197,3 @@ def _using(cursor):
         return
     with connection.cursor() as django_cursor, connection.wrap_database_errors:
         yield django_cursor
-
-
-def _copy(cursor, model, columns: list[str], lines: list[str]) -> None:
-    data = io.StringIO("".join(lines))
-    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-    cursor.copy_expert(sql, data, size=_COPY_BLOCK)
-
-
-def _next_ids(cursor, model, count: int) -> list[int]:
-    """count ids from the table's own sequence, as one array (not count result rows). The
-    sequence is named first: pg_get_serial_sequence in the array query would run per row."""
-    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-    sequence = cursor.fetchone()[0]
-    cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, count])
-    return cursor.fetchone()[0]

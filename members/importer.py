@@ -24,7 +24,18 @@ from typing import IO, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from members.bulk_write import NewMembership, NewPerson, SealedPerson, insert_memberships, insert_sealed, seal
+from members.bulk_write import (
+    NewMembership,
+    NewPerson,
+    SealedPerson,
+    copy_into,
+    insert_memberships,
+    insert_sealed,
+    member_copy_data,
+    membership_copy_data,
+    next_ids,
+    seal,
+)
 from members.ethnicity import ETHNIC_GROUPS, normalize_ethnicity
 from members.idnumber import CHECK, EARLIEST_BIRTH, WEIGHTS, IdNumber, make_id_number, parse_id_number
 from members.models import JoinChannel, Member, Membership
@@ -438,14 +449,23 @@ class MemberImporter(Importer):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def write(self, rows: list[ParsedRow], sealed: list[SealedPerson] | None = None) -> int:
-        """Save one checked chunk: new people, then every row's membership. The saving
-        runs on the writer thread (on PostgreSQL) while the next chunk is read and checked.
-        `sealed` holds the chunk's people already sealed, as the import loop seals them."""
+        """Save one checked chunk: new people, then every row's membership. `sealed` holds
+        the chunk's people already sealed, as the import loop seals them. On PostgreSQL the
+        COPY data is made here and sent by the writer thread while the next chunk is read
+        and checked."""
         existing = self._existing
         if sealed is None:
             sealed = seal([_person(r.values) for r in rows])
         people = sorted((p for p in sealed if p.id_hash not in existing), key=_by_hash)
-        self._writer.submit(_save, people, [r.values for r in rows], existing, self.user.pk)
+        if connection.vendor != "postgresql":
+            member_ids = existing | insert_sealed(people)
+            insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
+            return len(rows)
+        now = timezone.now()
+        ids = next_ids(Member, len(people))
+        member_ids = existing | {person.id_hash: pk for person, pk in zip(people, ids, strict=True)}
+        memberships = [_membership(r.values, member_ids, self.user.pk) for r in rows]
+        self._writer.submit(member_copy_data(ids, people, now), membership_copy_data(memberships, now))
         return len(rows)
 
     def _report(self, done: int) -> None:
@@ -453,44 +473,37 @@ class MemberImporter(Importer):
             self.progress(done)
 
 
-def _save(cursor, people: list[SealedPerson], rows: list[dict], existing: dict[str, int], user_id: int):
-    member_ids = dict(existing)
-    member_ids.update(insert_sealed(people, cursor=cursor))
-    insert_memberships([_membership(values, member_ids, user_id) for values in rows], cursor=cursor)
-
-
 def _by_hash(person: SealedPerson) -> str:
     return person.id_hash
 
 
 class _ChunkWriter:
-    """Saves an import's checked chunks on a second thread while the main one reads and
-    checks the next, so that the server's share of each COPY (indexes, foreign keys, WAL)
-    overlaps with Python's share of the rows: psycopg2 lets go of the GIL while it waits.
+    """Sends an import's chunks to PostgreSQL on a second thread while the main one reads,
+    checks and prepares the next, so that the server's share of each COPY (indexes, foreign
+    keys, WAL) overlaps with Python's share of the rows: the thread only sends ready COPY
+    data, and psycopg2 lets go of the GIL while it does and while it waits.
 
     One chunk is in flight at a time, and the transaction's connection is used by one
     thread at a time: the main thread calls wait() before any query of its own, and
-    wait() raises what the writing raised (as Django's database errors). Elsewhere than
-    on PostgreSQL, chunks are saved in place."""
+    wait() raises what the writing raised (as Django's database errors)."""
 
     def __init__(self):
         self.in_flight: Future | None = None
-        self.threaded = connection.vendor == "postgresql"
         self.cursor = self.thread = None
 
     def __enter__(self) -> _ChunkWriter:
         return self
 
-    def submit(self, save: Callable[..., None], *args) -> None:
+    def submit(self, members: bytes, memberships: bytes) -> None:
         self.wait()
-        if not self.threaded:
-            save(None, *args)
-            return
         if self.thread is None:
-            connection.ensure_connection()
             self.cursor = connection.connection.cursor()
             self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="member-import")
-        self.in_flight = self.thread.submit(save, self.cursor, *args)
+        self.in_flight = self.thread.submit(self._send, members, memberships)
+
+    def _send(self, members: bytes, memberships: bytes) -> None:
+        copy_into(Member, members, cursor=self.cursor)
+        copy_into(Membership, memberships, cursor=self.cursor)
 
     def wait(self) -> None:
         in_flight, self.in_flight = self.in_flight, None
