@@ -19,7 +19,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -232,12 +232,12 @@ class MemberImporter(Importer):
                     parsed = self._parse(chunk, positions)
                     rows, errors = self._check_within_file(parsed)
                     result.errors += parsed.errors + errors
-                    # Sealing (encryption) needs no query: it goes on while the last chunk is written.
-                    sealed = None if result.errors or dry_run else seal([_person(r.values) for r in rows])
+                    # Sealing and formatting need no query: they go on while the last chunk is written.
+                    new = None if result.errors or dry_run else self._seal(rows)
                     self._writer.wait()  # the last chunk is written: the connection is free
                     result.errors += self._check_against_database(rows)
                     if not result.errors and not dry_run:
-                        result.saved += self.write(parsed.rows, sealed)
+                        result.saved += self.write(parsed.rows, new)
                     self._report(result.total)
                 self._writer.wait()
                 if result.total == 0:
@@ -439,6 +439,7 @@ class MemberImporter(Importer):
     # Writing.
 
     def _prepare_write(self, dry_run: bool) -> None:
+        self._ids_ahead: list[int] = []
         if connection.vendor == "postgresql" and not dry_run:
             with connection.cursor() as cursor:
                 # The import's one commit need not wait for its WAL to reach the disk: a crash in
@@ -447,30 +448,55 @@ class MemberImporter(Importer):
                 # Foreign keys are checked as each COPY ends, on the writer's time, and not
                 # all at the commit, where nothing else can go on.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self._ids_ahead = next_ids(Member, CHUNK)
 
-    def write(self, rows: list[ParsedRow], sealed: list[SealedPerson] | None = None) -> int:
-        """Save one checked chunk: new people, then every row's membership. `sealed` holds
-        the chunk's people already sealed, as the import loop seals them. On PostgreSQL the
-        COPY data is made here and sent by the writer thread while the next chunk is read
-        and checked."""
+    def _seal(self, rows: list[ParsedRow]) -> _NewPeople:
+        """The chunk's people sealed and, on PostgreSQL, made into COPY data with ids drawn
+        ahead: work that needs no query, done while the last chunk is being written."""
+        return self._with_ids(sorted(seal([_person(r.values) for r in rows]), key=_by_hash))
+
+    def _with_ids(self, people: list[SealedPerson]) -> _NewPeople:
+        if len(people) > len(self._ids_ahead):
+            return _NewPeople(people)  # elsewhere than on PostgreSQL, or not enough ids drawn
+        ids = self._ids_ahead[: len(people)]
+        return _NewPeople(people, ids, member_copy_data(ids, people, timezone.now()))
+
+    def write(self, rows: list[ParsedRow], new: _NewPeople | None = None) -> int:
+        """Save one checked chunk: new people, then every row's membership. `new` holds the
+        chunk's people as _seal made them before the chunk was checked. On PostgreSQL the
+        COPY data is sent by the writer thread while the next chunk is read and checked."""
         existing = self._existing
-        if sealed is None:
-            sealed = seal([_person(r.values) for r in rows])
-        people = sorted((p for p in sealed if p.id_hash not in existing), key=_by_hash)
+        new = new or self._seal(rows)
+        if existing and any(person.id_hash in existing for person in new.people):
+            new = self._with_ids([p for p in new.people if p.id_hash not in existing])  # past members
         if connection.vendor != "postgresql":
-            member_ids = existing | insert_sealed(people)
+            member_ids = existing | insert_sealed(new.people)
             insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
             return len(rows)
         now = timezone.now()
-        ids = next_ids(Member, len(people))
-        member_ids = existing | {person.id_hash: pk for person, pk in zip(people, ids, strict=True)}
+        if new.ids is None:
+            ids = next_ids(Member, len(new.people))
+            new = _NewPeople(new.people, ids, member_copy_data(ids, new.people, now))
+        # The next chunk's ids, drawn while the connection is free. The last chunk's draw goes
+        # unused: the sequence skips those numbers, as after any insert rolled back.
+        self._ids_ahead = next_ids(Member, CHUNK)
+        member_ids = existing | {person.id_hash: pk for person, pk in zip(new.people, new.ids, strict=True)}
         memberships = [_membership(r.values, member_ids, self.user.pk) for r in rows]
-        self._writer.submit(member_copy_data(ids, people, now), membership_copy_data(memberships, now))
+        self._writer.submit(new.copy_data, membership_copy_data(memberships, now))
         return len(rows)
 
     def _report(self, done: int) -> None:
         if self.progress is not None:
             self.progress(done)
+
+
+class _NewPeople(NamedTuple):
+    """A chunk's new people, sealed and in keyed-hash order (the unique index on id_hash takes
+    them in key order), with their ids and COPY data once ids are drawn for them."""
+
+    people: list[SealedPerson]
+    ids: list[int] | None = None
+    copy_data: bytes | None = None
 
 
 def _by_hash(person: SealedPerson) -> str:
