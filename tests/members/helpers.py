@@ -4,8 +4,12 @@ import csv
 import datetime as dt
 import io
 import itertools
+import threading
+
+from django.db import connection
 
 from members.idnumber import make_id_number
+from members.importer import MemberImporter
 from tests.factories import EnterpriseFactory, UnionFactory
 
 HEADERS = [
@@ -59,3 +63,33 @@ def csv_file(rows) -> io.BytesIO:
     writer.writeheader()
     writer.writerows(rows)
     return io.BytesIO(text.getvalue().encode("utf-8-sig"))
+
+
+def import_twice_at_once(user, rows) -> list:
+    """Two imports of the same rows on two connections, both past their first chunk's checks
+    before either writes it: the race the unique indexes must settle. Their results."""
+    barrier = threading.Barrier(2)
+    results = []
+
+    def import_once():
+        try:
+            importer = MemberImporter(user)
+            original, writes = importer.write, []
+
+            def write_after_both_checked(*args):
+                writes.append(args)
+                if len(writes) == 1:
+                    barrier.wait(timeout=30)
+                return original(*args)
+
+            importer.write = write_after_both_checked
+            results.append(importer.run(csv_file(rows)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

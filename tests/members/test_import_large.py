@@ -3,11 +3,9 @@ sheets too large for calamine's whole-sheet grid, which are streamed a row at a 
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 import xlsxwriter
-from django.db import connection
 
 from members import importer as member_importer
 from members.idnumber import make_id_number
@@ -16,7 +14,7 @@ from members.models import Member, Membership
 from organizations.tabular import reading
 from organizations.tabular.reading import SpreadsheetError, read_table
 from tests.factories import MemberFactory
-from tests.members.helpers import HEADERS, csv_file, person_id, roster_row, workplace
+from tests.members.helpers import HEADERS, csv_file, import_twice_at_once, person_id, roster_row, workplace
 
 
 def run(user, rows):
@@ -80,30 +78,7 @@ def test_a_clash_found_while_the_next_chunk_is_checked_saves_nothing(county, sma
     enterprise, union = workplace()
     MemberFactory()  # the sequences are not reset between transactional tests
     rows = [roster_row(enterprise, union, id_number=person_id(n)) for n in range(8000, 8300)]
-    barrier = threading.Barrier(2)
-    results = []
-
-    def import_once():
-        try:
-            importer = MemberImporter(county)
-            original, calls = importer.write, []
-
-            def write_after_both_checked(*args):
-                calls.append(1)
-                if len(calls) == 1:
-                    barrier.wait(timeout=30)
-                return original(*args)
-
-            importer.write = write_after_both_checked
-            results.append(importer.run(csv_file(rows)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=import_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = import_twice_at_once(county, rows)
     assert sorted(r.ok for r in results) == [False, True]
     loser = next(r for r in results if not r.ok)
     assert loser.saved == 0 and len(loser.errors) == 300

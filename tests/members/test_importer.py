@@ -1,17 +1,15 @@
 """The member import: every row or none, each problem named by row and column."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from members.importer import MemberImporter
 from members.models import JoinChannel, Member, Membership
 from members.personal_data import keyed_hash
 from tests.factories import MemberFactory, MembershipFactory, UnionFactory
-from tests.members.helpers import csv_file, person_id, roster_row, workplace
+from tests.members.helpers import csv_file, import_twice_at_once, person_id, roster_row, workplace
 
 pytestmark = pytest.mark.django_db
 
@@ -154,28 +152,7 @@ def test_two_concurrent_imports_of_the_same_person(county):
     enterprise, union = workplace()
     MemberFactory()  # the sequences are not reset between transactional tests
     rows = [roster_row(enterprise, union, id_number=person_id(n)) for n in range(7000, 7300)]
-    barrier = threading.Barrier(2)
-    results = []
-
-    def import_once():
-        try:
-            importer = MemberImporter(county)
-            original = importer.write
-
-            def write_after_both_checked(*args):
-                barrier.wait(timeout=30)
-                return original(*args)
-
-            importer.write = write_after_both_checked
-            results.append(importer.run(csv_file(rows)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=import_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = import_twice_at_once(county, rows)
     winners = [r for r in results if r.ok]
     losers = [r for r in results if not r.ok]
     assert len(winners) == 1 and len(losers) == 1
