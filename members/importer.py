@@ -1,8 +1,8 @@
 """Importing members: DESIGN's members template, all rows or none.
 
 Built for files of up to 1,000,000 rows, read and written 5,000 rows at a
-time inside one transaction, so memory stays flat (an .xlsx is streamed, never
-held as calamine's whole-sheet grid): a repeated cell (employer, union, date, yes/no)
+time inside one transaction, so memory stays flat (the reader streams sheets
+too large for calamine's grid): a repeated cell (employer, union, date, yes/no)
 is parsed once per file, ID numbers and phones take fast paths that fall back
 to the full parsers for anything unusual, each employer and union is looked up
 once per file, people already on record are found by their keyed hash with one
@@ -223,7 +223,7 @@ class MemberImporter(Importer):
         self._unions: dict[int, Union] = {}
         try:
             with transaction.atomic(), _ChunkWriter() as self._writer:
-                table = read_table(file, stream=True)  # read as the chunks are written
+                table = read_table(file)
                 positions = map_headers(table.headers, self.fields)  # a missing column fails before any row
                 self._prepare_write(dry_run)
                 for chunk in _chunks(table.rows, CHUNK):

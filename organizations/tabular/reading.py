@@ -69,11 +69,7 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells)
 
 
-def read_table(file: IO[bytes], *, max_bytes: int | None = None, stream: bool = False) -> Table:
-    """The file's first sheet (or its CSV text) as headers and numbered rows. With stream,
-    an .xlsx is read a row at a time as the rows are taken, never into calamine's
-    whole-sheet grid: for a caller that takes the rows a chunk at a time and has other
-    work to overlap with the reading (the member import)."""
+def read_table(file: IO[bytes], *, max_bytes: int | None = None) -> Table:
     max_bytes = max_bytes or settings.IMPORT_MAX_UPLOAD_BYTES
     file.seek(0, io.SEEK_END)
     size = file.tell()
@@ -87,7 +83,7 @@ def read_table(file: IO[bytes], *, max_bytes: int | None = None, stream: bool = 
     head = file.read(8)
     file.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(file, stream=stream)
+        return _read_xlsx(file)
     if head.startswith(b"PK"):
         raise SpreadsheetError("文件已损坏，不是有效的 .xlsx 文件。")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -103,11 +99,9 @@ def read_table(file: IO[bytes], *, max_bytes: int | None = None, stream: bool = 
 # .xlsx
 
 
-def _check_zip(file: IO[bytes], *, measure: bool = True) -> int:
+def _check_zip(file: IO[bytes]) -> int:
     """Check the archive and its XML parts; return the largest worksheet grid (rows × columns),
-    or a number above CALAMINE_MAX_CELLS as soon as one is known to be larger. Without
-    measure (the sheet will be streamed), worksheets are checked up to their root element
-    only, and 0 is returned."""
+    or a number above CALAMINE_MAX_CELLS as soon as one is known to be larger."""
     cells = 0
     try:
         with zipfile.ZipFile(file) as archive:
@@ -115,7 +109,7 @@ def _check_zip(file: IO[bytes], *, measure: bool = True) -> int:
             _check_entries(entries)
             for entry in entries:
                 if entry.filename.endswith((".xml", ".rels")):
-                    cells = max(cells, _inspect_part(archive, entry, measure=measure))
+                    cells = max(cells, _inspect_part(archive, entry))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError):
         raise SpreadsheetError("文件已损坏或不完整，不是有效的 .xlsx 文件。") from None
     file.seek(0)
@@ -136,22 +130,19 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
         raise SpreadsheetError("这不是 Excel 工作簿（.xlsx），请上传 .xlsx 或 .csv。")
 
 
-def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, *, measure: bool = True) -> int:
+def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
     """Decompress one XML part (zipfile holds it to its declared size and CRC),
     refuse a DTD in its prolog and, for a worksheet, find its furthest cell; return
     the worksheet's grid size (0 for other parts). A worksheet found too large for
     calamine is not scanned further: it will be streamed, and the streaming reader
     checks the rest (rows, columns, XML, size and CRC) as it reads."""
     prolog = _Prolog()
-    worksheet = entry.filename.startswith("xl/worksheets/")
-    grid = _Grid() if worksheet else None
+    grid = _Grid() if entry.filename.startswith("xl/worksheets/") else None
     carry = b""
     with archive.open(entry) as stream:
         while chunk := stream.read(1 << 20):
             if not prolog.done:
                 prolog.feed(chunk)
-            if worksheet and not measure and prolog.done:
-                return 0  # the streaming reader checks the rest
             if grid is not None:
                 carry = grid.feed(carry + chunk)
                 if grid.cells > CALAMINE_MAX_CELLS and prolog.done:
@@ -286,8 +277,8 @@ def _position(ref: str, row: int, column: int) -> tuple[int, int]:
     return int(match.group(2)), number
 
 
-def _read_xlsx(file: IO[bytes], *, stream: bool = False) -> Table:
-    if _check_zip(file, measure=not stream) > CALAMINE_MAX_CELLS or stream:
+def _read_xlsx(file: IO[bytes]) -> Table:
+    if _check_zip(file) > CALAMINE_MAX_CELLS:
         return _stream_xlsx(file)
     try:
         workbook = CalamineWorkbook.from_filelike(file)
