@@ -311,10 +311,6 @@ class MemberImporter(Importer):
 
     # Validation, one chunk at a time.
 
-    def validate(self, parsed: Parsed) -> list[RowError]:
-        rows, errors = self._check_within_file(parsed)
-        return errors + self._check_against_database(rows)
-
     def _check_within_file(self, parsed: Parsed) -> tuple[list[ParsedRow], list[RowError]]:
         """Checks that need no query; returns each person's first row and the errors."""
         errors: list[RowError] = []
