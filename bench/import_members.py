@@ -152,24 +152,20 @@ def database_floor(union: Union) -> float:
     transaction with every index and foreign key checked as ours are, then rolled back.
     However fast the Python, no import of the file can beat this on the same server.
     The rows are deleted first and are not in the database afterwards."""
-    members, memberships = io.BytesIO(), io.BytesIO()
+    queries = {
+        Member._meta.db_table: "SELECT m.* FROM members_member m"
+        " JOIN members_membership s ON s.member_id = m.id WHERE s.union_id = %s ORDER BY m.id_hash",
+        Membership._meta.db_table: "SELECT * FROM members_membership WHERE union_id = %s",
+    }
+    saved = {table: io.BytesIO() for table in queries}
     with connection.cursor() as cursor:
-        for table, query, out in (
-            (
-                Member._meta.db_table,
-                "SELECT m.* FROM members_member m JOIN members_membership s ON s.member_id = m.id"
-                " WHERE s.union_id = %s ORDER BY m.id_hash",
-                members,
-            ),
-            (Membership._meta.db_table, "SELECT * FROM members_membership WHERE union_id = %s", memberships),
-        ):
-            assert table in query
-            cursor.copy_expert(f"COPY ({cursor.mogrify(query, [union.pk]).decode()}) TO STDOUT", out)
+        for table, query in queries.items():
+            cursor.copy_expert(f"COPY ({cursor.mogrify(query, [union.pk]).decode()}) TO STDOUT", saved[table])
     clean(union)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         started = time.perf_counter()
-        for table, data in ((Member._meta.db_table, members), (Membership._meta.db_table, memberships)):
+        for table, data in saved.items():
             data.seek(0)
             cursor.copy_expert(f"COPY {table} FROM STDIN", data, size=1 << 24)
         seconds = time.perf_counter() - started

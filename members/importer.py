@@ -470,16 +470,15 @@ class MemberImporter(Importer):
             member_ids = existing | insert_sealed(new.people)
             insert_memberships([_membership(r.values, member_ids, self.user.pk) for r in rows])
             return len(rows)
-        now = timezone.now()
-        if new.ids is None:
-            ids = next_ids(Member, len(new.people))
-            new = _NewPeople(new.people, ids, member_copy_data(ids, new.people, now))
+        if new.ids is None:  # more people than ids drawn ahead
+            self._ids_ahead = next_ids(Member, len(new.people))
+            new = self._with_ids(new.people)
         # The next chunk's ids, drawn while the connection is free. The last chunk's draw goes
         # unused: the sequence skips those numbers, as after any insert rolled back.
         self._ids_ahead = next_ids(Member, CHUNK)
         member_ids = existing | {person.id_hash: pk for person, pk in zip(new.people, new.ids, strict=True)}
         memberships = [_membership(r.values, member_ids, self.user.pk) for r in rows]
-        self._writer.submit(new.copy_data, membership_copy_data(memberships, now))
+        self._writer.submit(new.copy_data, membership_copy_data(memberships, timezone.now()))
         return len(rows)
 
     def _report(self, done: int) -> None:

@@ -10,6 +10,7 @@ from drives import figures
 from organizations.models import Area
 from organizations.scopes import Scope
 from tests.dashboards.world import populate
+from tests.factories import UnionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +93,6 @@ def test_it_needs_a_signed_in_caller(divisions):
 
 
 def test_union_staff_get_their_union_s_figures_and_no_other_union_s(divisions, union_staff):
-    from tests.factories import UnionFactory
-
     other = UnionFactory(area_id="540102")
     client = api_for(union_staff)
 
