@@ -123,15 +123,21 @@ class MembershipQuerySet(ScopedQuerySet):
 
 
 class Membership(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
-    # No single-column indexes on union and employer: Meta's (union, joined_on) and
-    # (employer, joined_on) serve every lookup, and each index costs the imports' COPY.
+    # The four foreign keys are kept on PostgreSQL by triggers that check each statement's
+    # rows at once (migration 0006), not by per-row constraints: an import writes 100,000
+    # memberships in a few statements. No single-column indexes on union and employer:
+    # Meta's (union, joined_on) and (employer, joined_on) serve every lookup, and each
+    # index costs the imports' COPY.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="memberships", db_constraint=False
+    )
     union = models.ForeignKey(
         "organizations.Union",
         verbose_name=_("所属工会"),
         on_delete=models.PROTECT,
         related_name="memberships",
         db_index=False,
+        db_constraint=False,
     )
     employer = models.ForeignKey(
         "organizations.Enterprise",
@@ -141,6 +147,7 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
         db_index=False,
+        db_constraint=False,
     )
     joined_on = models.DateField(_("入会日期"))
     channel = models.CharField(
@@ -150,7 +157,12 @@ class Membership(models.Model):
     end_reason = models.CharField(_("离会原因"), max_length=12, choices=EndReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     objects = MembershipQuerySet.as_manager()
