@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from members.idnumber import mask_id_number
 from members.models import Member, Membership
-from members.personal_data import encrypt_many, keyed_hash
+from members.personal_data import encrypt_many, keyed_hashes
 from members.phone import mask_phone
 
 
@@ -73,8 +73,10 @@ MEMBERSHIP_COLUMNS = [*NewMembership._fields, "created_at"]
 
 
 def seal(people: Sequence[NewPerson]) -> list[SealedPerson]:
+    phones = [p.phone for p in people]
     ids_encrypted = encrypt_many([p.id_number for p in people])
-    phones_encrypted = encrypt_many([p.phone for p in people])
+    phones_encrypted = encrypt_many(phones)
+    phone_hashes = keyed_hashes(phones)
     return [
         SealedPerson(
             person.name,
@@ -84,13 +86,15 @@ def seal(people: Sequence[NewPerson]) -> list[SealedPerson]:
             person.birth_date,
             person.sex,
             person.ethnicity,
-            keyed_hash(person.phone) if person.phone else "",
+            phone_hash if person.phone else "",
             phone_encrypted,
             mask_phone(person.phone) if person.phone else "",
             person.hukou_place,
             person.is_migrant,
         )
-        for person, id_encrypted, phone_encrypted in zip(people, ids_encrypted, phones_encrypted, strict=True)
+        for person, id_encrypted, phone_encrypted, phone_hash in zip(
+            people, ids_encrypted, phones_encrypted, phone_hashes, strict=True
+        )
     ]
 
 

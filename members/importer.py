@@ -40,7 +40,7 @@ from members.bulk_write import (
 from members.ethnicity import ETHNIC_GROUPS, normalize_ethnicity
 from members.idnumber import CHECK, EARLIEST_BIRTH, WEIGHTS, IdNumber, make_id_number, parse_id_number
 from members.models import JoinChannel, Member, Membership
-from members.personal_data import keyed_hash
+from members.personal_data import keyed_hashes
 from members.phone import normalize_phone
 from organizations import audit
 from organizations.creditcode import CreditCodeError, normalize_credit_code
@@ -315,11 +315,11 @@ class MemberImporter(Importer):
         """Checks that need no query; returns each person's first row and the errors."""
         errors: list[RowError] = []
         rows = []
-        for row in parsed.rows:
+        hashes = keyed_hashes([row.values["id_number"].value for row in parsed.rows])
+        for row, id_hash in zip(parsed.rows, hashes, strict=True):
             values = row.values
             if values["channel"] == JoinChannel.TRANSFER_IN:
                 errors.append(RowError(row.number, "入会方式", "转入会员请用转会凭证办理"))
-            id_hash = keyed_hash(values["id_number"].value)
             values["id_hash"] = id_hash
             key = int(id_hash[:16], 16)
             if key in self._seen:

@@ -216,8 +216,12 @@ class _Grid:
             body, tail = data[:cut], data[cut:]
         if len(tail) > _MAX_TAG_BYTES:
             raise SpreadsheetError("文件结构异常（单元格标记过长），已拒绝。")
-        cells = _count_cell_tags(body)
         refs = _PLAIN_CELL_REF.findall(body)  # <c r="A1" …>, as Excel and most writers put it
+        if len(refs) == body.count(b"<c") and b":c" not in body:
+            # Every tag whose name starts with "c" is such a cell: there are no others to count.
+            self._see_refs(refs)
+            return tail
+        cells = _count_cell_tags(body)
         if len(refs) != cells:
             refs = _CELL_WITH_REF.findall(body)
         if len(refs) == cells:
@@ -641,17 +645,30 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _numbered(rows) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) of each row that is not empty, with control characters removed."""
     number = 1
+    batch: list[tuple[int, list[Any]]] = []
     try:
         for number, row in enumerate(rows, start=2):
             if number > MAX_ROWS + 1:
                 raise SpreadsheetError(f"数据超过 {MAX_ROWS} 行，请拆分成多个文件上传。")
-            texts = "\n".join([cell for cell in row if isinstance(cell, str)])
-            cells = [_clean(cell) for cell in row] if _CONTROL_CHARS.search(texts) else list(row)
-            if cells.count("") + cells.count(None) < len(cells):  # not an empty row
-                yield number, cells
+            batch.append((number, row))
+            if len(batch) == 1000:
+                yield from _kept(batch)
+                batch = []
+        yield from _kept(batch)
     except (csv.Error, CalamineError) as error:
         raise SpreadsheetError(f"第{number + 1}行无法解析：{error}") from None
+
+
+def _kept(batch: list[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """The batch's rows that are not empty. One search finds whether any of the batch's text
+    has control characters (hardly any file does); only then are its cells cleaned."""
+    if _CONTROL_CHARS.search("\n".join([cell for _, row in batch for cell in row if isinstance(cell, str)])):
+        batch = [(number, [_clean(cell) for cell in row]) for number, row in batch]
+    for number, cells in batch:
+        if cells.count("") + cells.count(None) < len(cells):
+            yield number, cells
 
 
 def _clean(value: Any) -> Any:
