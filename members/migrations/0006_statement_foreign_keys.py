@@ -2,10 +2,11 @@
 
 PostgreSQL checks a foreign key with one query per row written. A member import
 of 100,000 rows writes 100,000 memberships, each naming a member, a union, an
-employer and the clerk: 400,000 such queries, which took 1.7 s of the 2.4 s
-PostgreSQL spent on the memberships' COPY (bench/RESULTS.md). The same rules are
-kept here by triggers that run once per statement, over all the rows it wrote
-(a transition table), in about a fifth of that time:
+employer and the clerk: 400,000 such queries, which made most of the time
+PostgreSQL spent on the memberships' COPY (2.4-2.8 s, against 0.7 s without the
+four keys; bench/RESULTS.md). The same rules are kept here by triggers that run
+once per statement, over all the rows it wrote (a transition table): the same
+COPY takes 1.5-1.6 s.
 
 - on members_membership, after each INSERT and each UPDATE: every member, union,
   employer and user the written rows name must exist. They are locked FOR KEY
@@ -32,41 +33,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# TG_ARGV: pairs of (column of this table, table it refers to by id).
-STATEMENT_FOREIGN_KEYS = """
-CREATE OR REPLACE FUNCTION statement_foreign_keys() RETURNS trigger AS $$
-DECLARE
-    n int := 0;
-    named bigint;
-    locked bigint;
-    missing text;
-BEGIN
-    WHILE n < TG_NARGS LOOP
-        EXECUTE format('SELECT count(DISTINCT %I) FROM written', TG_ARGV[n]) INTO named;
-        IF named > 0 THEN
-            EXECUTE format(
-                'SELECT count(*) FROM (SELECT FROM %I WHERE id IN (SELECT %I FROM written) FOR KEY SHARE) k',
-                TG_ARGV[n + 1], TG_ARGV[n]
-            ) INTO locked;
-            IF locked <> named THEN
-                EXECUTE format(
-                    'SELECT w.%1$I::text FROM written w WHERE w.%1$I IS NOT NULL'
-                    ' AND NOT EXISTS (SELECT FROM %2$I r WHERE r.id = w.%1$I) LIMIT 1',
-                    TG_ARGV[n], TG_ARGV[n + 1]
-                ) INTO missing;
-                RAISE EXCEPTION 'insert or update on table "%" violates foreign key on "%"',
-                    TG_TABLE_NAME, TG_ARGV[n]
-                    USING ERRCODE = 'foreign_key_violation',
-                    DETAIL = format('Key (%s)=(%s) is not present in table "%s".',
-                        TG_ARGV[n], missing, TG_ARGV[n + 1]);
-            END IF;
-        END IF;
-        n := n + 2;
-    END LOOP;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql;
-
+STATEMENT_FOREIGN_KEYS_REFERRED = """
 -- TG_ARGV: pairs of (table that refers to this one by id, its column).
 CREATE OR REPLACE FUNCTION statement_foreign_keys_referred() RETURNS trigger AS $$
 DECLARE
@@ -100,6 +67,34 @@ END
 $$ LANGUAGE plpgsql;
 """
 
+
+def _references_function(table: str, references: list[tuple[str, str]]) -> str:
+    """The check of table's written rows, its queries written out for each reference so that
+    PL/pgSQL plans them once per session (a single-row insert costs a fraction of a millisecond)."""
+    checks = "".join(
+        f"""
+    PERFORM FROM "{referred}" WHERE id IN (SELECT "{column}" FROM written) FOR KEY SHARE;
+    SELECT w."{column}"::text INTO missing FROM written w
+        WHERE NOT EXISTS (SELECT FROM "{referred}" r WHERE r.id = w."{column}") AND w."{column}" IS NOT NULL
+        LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'insert or update on table "{table}" violates foreign key on "{column}"'
+            USING ERRCODE = 'foreign_key_violation',
+            DETAIL = format('Key ({column})=(%s) is not present in table "{referred}".', missing);
+    END IF;"""
+        for column, referred in references
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION "{table}_references"() RETURNS trigger AS $$
+DECLARE
+    missing text;
+BEGIN{checks}
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+"""
+
+
 COLUMNS = {"member": "members.Member", "union": "organizations.Union", "employer": "organizations.Enterprise"}
 
 
@@ -115,13 +110,12 @@ def forward(apps, schema_editor):
         return
     table = apps.get_model("members", "Membership")._meta.db_table
     references = _references(apps)
-    arguments = ", ".join(f"'{column}', '{referred}'" for column, referred in references)
-    schema_editor.execute(STATEMENT_FOREIGN_KEYS, params=None)
+    schema_editor.execute(_references_function(table, references), params=None)
+    schema_editor.execute(STATEMENT_FOREIGN_KEYS_REFERRED, params=None)
     for event in ("INSERT", "UPDATE"):
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_references_{event.lower()}" AFTER {event} ON "{table}"'
-            " REFERENCING NEW TABLE AS written FOR EACH STATEMENT"
-            f" EXECUTE FUNCTION statement_foreign_keys({arguments})"
+            f' REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION "{table}_references"()'
         )
     for column, referred in references:
         name = f"{table}_{column}_referred"
@@ -146,7 +140,9 @@ def backward(apps, schema_editor):
         name = f"{table}_{column}_referred"
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{referred}"')
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}_id" ON "{referred}"')
-    schema_editor.execute("DROP FUNCTION IF EXISTS statement_foreign_keys(), statement_foreign_keys_referred()")
+    schema_editor.execute(
+        f'DROP FUNCTION IF EXISTS "{table}_references"(), statement_foreign_keys_referred()'
+    )
 
 
 class Migration(migrations.Migration):
