@@ -163,7 +163,6 @@ def database_floor(union: Union) -> float:
             cursor.copy_expert(f"COPY ({cursor.mogrify(query, [union.pk]).decode()}) TO STDOUT", saved[table])
     clean(union)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         started = time.perf_counter()
         for table, data in saved.items():
             data.seek(0)

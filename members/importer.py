@@ -442,9 +442,6 @@ class MemberImporter(Importer):
                 # The import's one commit need not wait for its WAL to reach the disk: a crash in
                 # that instant loses the whole import (never part of it), which the clerk sees.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                # Foreign keys are checked as each COPY ends, on the writer's time, and not
-                # all at the commit, where nothing else can go on.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self._ids_ahead = next_ids(Member, CHUNK)
 
     def _seal(self, rows: list[ParsedRow]) -> _NewPeople:
