@@ -20,15 +20,17 @@ migrant workers count anywhere below):
   (end_reason transfer_out). A move between two unions of S counts in both.
 - new_generation_members: the part of members_total born on or after
   1980-01-01.
-- members_baseline: the target's declared baseline when it gives one, else
-  members_total at 31 December of the drive's baseline year (without a drive:
-  of the year before D).
+- members_baseline: a unit's declared baseline where its target line declares
+  one, otherwise the sum of its children's: members_total at 31 December of the
+  drive's baseline year (without a drive: of the year before D), with each
+  declared baseline below S standing in for the records of its subtree.
 - growth_rate = (members_total - members_baseline) / members_baseline
-  (None when the baseline is 0).
-- target_members: the drive target of S; for a scope without its own target
-  line, the sum of the targets one level down inside it (the region sums its
-  prefectures, a prefecture its counties; the federation is never summed in).
-  target_progress = members_total / target_members (None without a target).
+  (None when the baseline is 0: no denominator, no rate).
+- target_members: the drive target of S where S has its own target line,
+  otherwise the sum of the targets of the nearest lines below it (a prefecture
+  without a line sums its counties'; the federation is never summed in); None
+  when nothing below has one. target_progress = members_total / target_members
+  (None without a target).
 
 Enterprises (in S by their own area or federation affiliation; open at D:
 registered on or before D, not closed on or before D):
@@ -43,7 +45,9 @@ registered on or before D, not closed on or before D):
   four_element_membership_rate: members over migrant workers, both summed
   over the four-element enterprises (None when they employ none).
 - small_enterprises_total: open enterprises with < 25 employees;
-  small_enterprises_covered: of those, covered by an active joint union.
+  small_enterprises_covered: of those, covered by any active union (their own,
+  a joint grassroots union or a project federation: the plan's forms for small
+  units and sites).
 - coverage_by_sector: {sector: {"enterprises": n, "covered": m}} over open
   enterprises, every sector listed.
 
@@ -55,11 +59,26 @@ Places (area scopes only; None for the federation and a union):
 - communities_total: communities/villages in S; communities_with_union: those
   with an active community union placed in them.
 
-Reporting completeness, for the drive and period P (None without a drive):
+Reporting completeness on a day D, for the period due on D: the latest of the
+drive's reporting periods whose deadline is on or before D (None before the
+first deadline, or without a drive). The period still running is shown apart
+(`reporting`), never in its place.
 - reports_expected: reporting units (prefectures, and the federation for the
-  region or the federation itself) inside S; reports_submitted: those whose
-  latest report for P has been submitted (whatever happened since);
-  reports_on_time: of those, first submitted by the deadline.
+  region or the federation itself) inside S;
+- reports_submitted: those with a standing report for the period
+  (ProgressReport.objects.standing(): the newest accepted version, else a
+  submitted or resubmitted latest one; a returned report is not submitted
+  until it is resubmitted, and while a correction of an accepted report is a
+  draft the accepted version stands);
+- reports_on_time: of those, first submitted by the deadline.
+
+No denominator, no rate: a ratio whose denominator is 0 is None ("not
+applicable", 不适用) everywhere it is shown.
+
+A parent and its children: `breakdown` says, for a table showing a unit's
+children beside its total, what the children do not add up to and why
+(records placed at the parent's own level, a declared figure above, a target
+not fully split).
 
 `compute_many` answers any number of scopes with a fixed number of queries,
 whatever the number of scopes or rows: each query groups its rows by where they
@@ -74,9 +93,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drives.models import Drive, Target
 from drives.periods import Period
@@ -92,10 +114,8 @@ from organizations.models import (
     Union,
     UnionKind,
 )
-from organizations.models.directory import FOUR_ELEMENT_MEMBERSHIP_RATE, FOUR_ELEMENT_MIN_EMPLOYEES
+from organizations.models.directory import FOUR_ELEMENT_MIN_EMPLOYEES, reaches_membership_rate
 from organizations.scopes import FEDERATION_KEY, Scope
-
-_RATE_PERCENT = round(FOUR_ELEMENT_MEMBERSHIP_RATE * 100)
 
 MEMBER_FIGURES = (
     "members_total",
@@ -140,6 +160,16 @@ def compute_many(
     scopes: Iterable[Scope], day: dt.date, *, drive: Drive | None = None, period: Period | None = None
 ) -> dict[str, dict[str, Any]]:
     """Every figure for each scope at day, keyed by scope.key, in a fixed number of queries."""
+    results = compute_records(scopes, day, drive=drive, period=period)
+    add_reporting(results, [s for s in {s.key: s for s in scopes}.values()], day, drive=drive)
+    return results
+
+
+def compute_records(
+    scopes: Iterable[Scope], day: dt.date, *, drive: Drive | None = None, period: Period | None = None
+) -> dict[str, dict[str, Any]]:
+    """The figures that come from dated records (all but reporting completeness): what
+    the roll-up stores, since only a change to a dated record can move them."""
     unique = list({scope.key: scope for scope in scopes}.values())
     if not unique:
         return {}
@@ -147,12 +177,22 @@ def compute_many(
     if drive is None:
         drive = Drive.objects.filter(year=day.year).first()
     results: dict[str, dict[str, Any]] = {scope.key: {} for scope in unique}
-    targets = _targets(drive, unique)
-    _member_figures(unique, day, period, drive, targets, results)
+    lines = TargetLines.of(drive)
+    _member_figures(unique, day, period, drive, lines, results)
     _enterprise_figures(unique, day, results)
     _place_figures(unique, day, results)
-    _reporting_figures(unique, drive, period, results)
     return results
+
+
+def default_day(today: dt.date | None = None) -> dt.date:
+    """The day figures are taken at when none is asked for (dashboards, the API):
+    today, Beijing time; but while the latest drive is of an earlier year (this
+    year's is not set up yet), that drive's last day, where its figures ended."""
+    today = today or timezone.localdate()
+    drive = Drive.objects.current(today)
+    if drive is not None and drive.year < today.year:
+        return min(today, drive.acceptance_end)
+    return today
 
 
 def ratio(numerator: int | None, denominator: int | None) -> float | None:
@@ -232,27 +272,55 @@ def _is_place_scope(scope: Scope) -> bool:
 # --- members ----------------------------------------------------------------
 
 
-def _targets(drive: Drive | None, scopes: list[Scope]) -> dict[str, Target | int | None]:
-    """Each scope's target line, or the sum of member targets one level down, or None."""
-    if drive is None:
-        return {scope.key: None for scope in scopes}
-    lines = list(Target.objects.filter(drive=drive).order_by("scope_key"))
-    by_key = {line.scope_key: line for line in lines}
-    found: dict[str, Target | int | None] = {}
-    for scope in scopes:
-        if scope.key in by_key:
-            found[scope.key] = by_key[scope.key]
-        elif scope.kind == "area":
-            inside = [t for t in lines if not t.is_federation and t.scope_key.startswith(scope.prefix)]
-            shallowest = min((len(t.scope_key) for t in inside), default=None)
-            summed = [t.member_target for t in inside if len(t.scope_key) == shallowest]
-            found[scope.key] = sum(summed) if summed else None
-        else:
-            found[scope.key] = None
-    return found
+@dataclass(frozen=True)
+class TargetLines:
+    """A drive's target lines (目标责任书), and DESIGN's rule for a parent without its own:
+    its declared figure where declared, otherwise the sum of its children's."""
+
+    by_key: dict[str, Target] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, drive: Drive | None) -> TargetLines:
+        if drive is None:
+            return cls()
+        return cls({line.scope_key: line for line in Target.objects.filter(drive=drive)})
+
+    def line(self, scope: Scope) -> Target | None:
+        return self.by_key.get(scope.key) if scope.kind in ("area", "federation") else None
+
+    def nearest_below(self, scope: Scope, keep=lambda line: True) -> list[Target]:
+        """The lines inside an area scope (kept by `keep`) with no kept line between them and it."""
+        if scope.kind != "area":
+            return []
+        inside = [
+            line
+            for key, line in self.by_key.items()
+            if not line.is_federation and key != scope.prefix and key.startswith(scope.prefix) and keep(line)
+        ]
+        keys = {line.scope_key for line in inside}
+        return [
+            line
+            for line in inside
+            if not any(line.scope_key != other and line.scope_key.startswith(other) for other in keys)
+        ]
+
+    def target_members(self, scope: Scope) -> int | None:
+        own = self.line(scope)
+        if own is not None:
+            return own.member_target
+        below = self.nearest_below(scope)
+        return sum(line.member_target for line in below) if below else None
+
+    def declared_baselines(self, scope: Scope) -> tuple[int | None, list[Target]]:
+        """The scope's own declared baseline (or None), and the declared lines that stand in
+        for their subtrees' records inside it when it has none of its own."""
+        own = self.line(scope)
+        if own is not None and own.declared_baseline is not None:
+            return own.declared_baseline, []
+        return None, self.nearest_below(scope, keep=lambda line: line.declared_baseline is not None)
 
 
-def _member_figures(scopes, day, period, drive, targets, results) -> None:
+def _member_figures(scopes, day, period, drive, lines: TargetLines, results) -> None:
     baseline_day = drive.baseline_day if drive else dt.date(day.year - 1, 12, 31)
     flow_end = min(day, period.end)
     active, at_baseline = _active_on(day), _active_on(baseline_day)
@@ -274,12 +342,17 @@ def _member_figures(scopes, day, period, drive, targets, results) -> None:
         for name in conditions:
             if name != "baseline":
                 figures[name] = found[name]
-        target = targets[scope.key]
-        declared = target.declared_baseline if isinstance(target, Target) else None
-        figures["members_baseline"] = declared if declared is not None else found["baseline"]
+        declared, standing_in = lines.declared_baselines(scope)
+        if declared is not None:
+            figures["members_baseline"] = declared
+        else:
+            figures["members_baseline"] = found["baseline"] + sum(
+                line.declared_baseline - tally.for_scope(Scope("area", line.scope_key))["baseline"]
+                for line in standing_in
+            )
         total, baseline = figures["members_total"], figures["members_baseline"]
         figures["growth_rate"] = ratio(total - baseline, baseline)
-        figures["target_members"] = target.member_target if isinstance(target, Target) else target
+        figures["target_members"] = lines.target_members(scope)
         figures["target_progress"] = ratio(total, figures["target_members"])
 
 
@@ -320,8 +393,8 @@ def members_total_on(scope: Scope, days: Iterable[dt.date]) -> dict[dt.date, int
 
 def _enterprise_figures(scopes, day, results) -> None:
     """Three queries whatever the number of scopes: the open enterprises, the
-    active coverages (with their union's kind), and the active migrant members
-    per employer (for the 80 % line).
+    covered ones among them, and the active migrant members per employer (for
+    the 80 % line).
     Each enterprise adds its counts to the tally of where it lies (and of each
     asked-for union covering it); the sector counts come from the same rows."""
     union_ids = _union_ids(scopes)
@@ -341,12 +414,10 @@ def _enterprise_figures(scopes, day, results) -> None:
         "operating",
         "profitable",
     )
-    covered_by: dict[int, set[str]] = defaultdict(set)  # enterprise -> kinds of the unions covering it
     coverages = Coverage.objects.active_on(day)
     if in_reach:
         coverages = coverages.filter(enterprise__in=open_firms.values("pk"))
-    for enterprise_id, kind in coverages.order_by().values_list("enterprise_id", "union__kind"):
-        covered_by[enterprise_id].add(kind)
+    covered_firms = set(coverages.order_by().values_list("enterprise_id", flat=True).distinct())
     employed = Membership.objects.active_on(day).filter(member__is_migrant=True, employer__isnull=False)
     if in_reach:
         employed = employed.filter(employer__in=open_firms.values("pk"))
@@ -355,21 +426,19 @@ def _enterprise_figures(scopes, day, results) -> None:
     )
     tally = _Tally()
     for pk, area, affiliate, sector, staff, migrants, party, operating, profitable in rows:
-        kinds = covered_by.get(pk, ())
-        covered = bool(kinds)
+        covered = pk in covered_firms
         groups = [tally.places[(area, affiliate)]] + [tally.unions[u] for u in union_firms.get(pk, ())]
         for counts in groups:
             counts[f"n:{sector}"] += 1
             counts[f"c:{sector}"] += covered
             if staff < FOUR_ELEMENT_MIN_EMPLOYEES:
                 counts["small_enterprises_total"] += 1
-                counts["small_enterprises_covered"] += UnionKind.JOINT in kinds
+                counts["small_enterprises_covered"] += covered
             elif party and operating and profitable:
                 recruited = members.get(pk, 0)
                 counts["four_element_total"] += 1
                 counts["four_element_covered"] += covered
-                # Compliant: members reach 80 % of migrant workers (integers, no rounding).
-                counts["four_element_compliant"] += covered and recruited * 100 >= migrants * _RATE_PERCENT
+                counts["four_element_compliant"] += covered and reaches_membership_rate(recruited, migrants)
                 counts["four_members"] += recruited
                 counts["four_migrants"] += migrants
     for scope in scopes:
@@ -446,7 +515,9 @@ def reporting_units() -> list[tuple[str, Area | None]]:
     return [(area.prefix, area) for area in prefectures] + [(FEDERATION_KEY, None)]
 
 
-def _expected_units(scope: Scope, units: list[str]) -> list[str]:
+def expected_units(scope: Scope, units: list[str]) -> list[str]:
+    """The reporting units (keys) inside a scope: its prefectures, and the federation
+    for the region and for the federation itself."""
     if scope.kind == "federation":
         return [FEDERATION_KEY]
     if scope.kind != "area":
@@ -457,25 +528,134 @@ def _expected_units(scope: Scope, units: list[str]) -> list[str]:
     return inside
 
 
-def _reporting_figures(scopes, drive, period, results) -> None:
-    if drive is None:
-        for scope in scopes:
-            results[scope.key].update(dict.fromkeys(REPORTING_FIGURES))
-        return
-    from reports.models import SUBMITTED_STATUSES, ProgressReport
+def reporting_drive(day: dt.date) -> Drive | None:
+    """The drive whose reports fall due around day: day's year's, else the latest before
+    (its last period's deadline is in January of the next year)."""
+    return Drive.objects.current(day)
 
+
+def period_due(drive: Drive | None, day: dt.date) -> Period | None:
+    """The latest of the drive's reporting periods whose deadline is on or before day."""
+    if drive is None:
+        return None
+    due = [p for p in drive.report_periods() if p.deadline() <= day]
+    return due[-1] if due else None
+
+
+def period_running(drive: Drive | None, day: dt.date) -> Period | None:
+    """The reporting period after the one due on day, whose deadline has not come: shown apart."""
+    if drive is None:
+        return None
+    later = [p for p in drive.report_periods() if p.deadline() > day and p.start <= day]
+    return later[0] if later else None
+
+
+def reporting(
+    scopes: Iterable[Scope], drive: Drive | None, period: Period | None
+) -> dict[str, dict[str, int | None]]:
+    """reports_expected, reports_submitted and reports_on_time of each scope for one period
+    (None without a period), in two queries."""
+    scopes = list(scopes)
+    if drive is None or period is None:
+        return {scope.key: dict.fromkeys(REPORTING_FIGURES) for scope in scopes}
+    return reporting_by_period(scopes, drive, [period])[period.name]
+
+
+def reporting_by_period(
+    scopes: Iterable[Scope], drive: Drive, periods: list[Period]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """reporting() for several periods at once ({period name: {scope key: counts}}), in two queries."""
+    from reports.models import ProgressReport
+
+    scopes = list(scopes)
     units = [key for key, _area in reporting_units()]
-    reports = {
-        r.unit_key: r
-        for r in ProgressReport.objects.filter(drive=drive, period=period.name, is_latest=True).only(
-            "unit_key", "status", "first_submitted_at", "deadline"
+    names = [period.name for period in periods]
+    standing = ProgressReport.objects.filter(drive=drive, period__in=names).standing()
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for name in names:
+        found[name] = {}
+        for scope in scopes:
+            expected = expected_units(scope, units)
+            submitted = [standing[(key, name)] for key in expected if (key, name) in standing]
+            found[name][scope.key] = {
+                "reports_expected": len(expected),
+                "reports_submitted": len(submitted),
+                "reports_on_time": sum(1 for report in submitted if report.on_time),
+            }
+    return found
+
+
+def add_reporting(
+    results: dict[str, dict[str, Any]], scopes: list[Scope], day: dt.date, *, drive: Drive | None = None
+) -> Period | None:
+    """Add reporting completeness on day to each scope's figures; returns the period due.
+
+    Never stored in snapshots: a report can be submitted after any roll-up, and
+    the figure is two small queries."""
+    drive = drive if drive is not None else reporting_drive(day)
+    due = period_due(drive, day)
+    for key, counts in reporting(scopes, drive, due).items():
+        results[key].update(counts)
+    return due
+
+
+# --- a parent and its children ---------------------------------------------------
+
+COUNT_FIGURES = tuple(
+    name for name in MEMBER_FIGURES + ENTERPRISE_FIGURES + PLACE_FIGURES if name not in RATIO_NAMES
+)
+
+
+@dataclass(frozen=True)
+class Remainder:
+    """What a unit's children do not add up to, figure by figure, and why (DESIGN
+    "A parent and its children"): shown as a row under the children."""
+
+    figures: dict[str, int]
+    reasons: list[str]
+
+    def __getitem__(self, name: str) -> int | None:
+        return self.figures.get(name)
+
+
+def breakdown(
+    parent: Scope,
+    total: dict[str, Any],
+    children: dict[str, dict[str, Any]],
+    *,
+    drive: Drive | None,
+    names: Iterable[str] = COUNT_FIGURES,
+) -> Remainder | None:
+    """total − Σ children for each count figure, with the reasons, or None when they add up.
+
+    `children` are the parent's units one level down (the federation, which
+    overlaps the prefectures, is never among them)."""
+    differences: dict[str, int] = {}
+    for name in names:
+        value = total.get(name)
+        if value is None:
+            continue
+        parts = [child.get(name) for child in children.values() if child.get(name) is not None]
+        if not parts and name == "target_members":
+            continue  # nothing below has a target line: targets are not split to that level
+        summed = sum(parts)
+        if value != summed:
+            differences[name] = value - summed
+    if not differences:
+        return None
+    lines = TargetLines.of(drive)
+    reasons = []
+    declared, _below = lines.declared_baselines(parent)
+    if "target_members" in differences:
+        reasons.append(
+            _("目标未全部分解到下级（差 %(n)s）") % {"n": differences["target_members"]}
+            if differences["target_members"] > 0
+            else _("下级目标之和超过本级目标（超 %(n)s）") % {"n": -differences["target_members"]}
         )
-    }
-    for scope in scopes:
-        expected = _expected_units(scope, units)
-        submitted = [reports[k] for k in expected if k in reports and reports[k].status in SUBMITTED_STATUSES]
-        results[scope.key].update(
-            reports_expected=len(expected),
-            reports_submitted=len(submitted),
-            reports_on_time=sum(1 for r in submitted if r.on_time),
-        )
+    if "members_baseline" in differences and declared is not None:
+        reasons.append(_("本级申报基数 %(n)s，不是下级之和") % {"n": declared})
+    if any(name not in ("target_members", "members_baseline") for name in differences) or (
+        "members_baseline" in differences and declared is None
+    ):
+        reasons.append(_("直属本级、未落到下级单位的记录（如县直工会、企业）"))
+    return Remainder(differences, reasons)

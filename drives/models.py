@@ -193,7 +193,13 @@ class SnapshotQuerySet(ScopedQuerySet):
 
 
 class Snapshot(models.Model):
-    """The figures of one scope at one period's end, as the roll-up computed them."""
+    """The figures of one scope at one period's end, as the roll-up computed them.
+
+    `seen_*` record which changes to dated records the figures include (the
+    database's view when the roll-up began), so a later change inside the
+    period makes the snapshot stale (drives.freshness) and it is never shown
+    as current.
+    """
 
     drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="snapshots")
     period = models.CharField(_("期次"), max_length=7)
@@ -202,6 +208,11 @@ class Snapshot(models.Model):
     day = models.DateField(_("统计日期"))
     figures = models.JSONField()
     computed_at = models.DateTimeField(_("计算时间"))
+    # PostgreSQL: pg_current_snapshot() and the roll-up's own transaction id (if it had one);
+    # both: the last DataChange id it could see.
+    seen = models.TextField(blank=True, editable=False)
+    seen_xid = models.BigIntegerField(null=True, blank=True, editable=False)
+    seen_change = models.BigIntegerField(default=0, editable=False)
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -215,3 +226,24 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.scope_key or 'region'}"
+
+
+class DataChange(models.Model):
+    """A note, written by database triggers (migration drives 0003), that a statement
+    changed dated records the figures read: from `day` on, figures may have moved.
+
+    Every table the figures read has the triggers, so no write path (a form, an
+    import's COPY, the admin, a shell) can change a figure without a note. The
+    roll-up deletes the notes every stored snapshot already includes.
+    """
+
+    day = models.DateField()
+    xid = models.BigIntegerField(null=True, blank=True)  # PostgreSQL: the writing transaction
+
+    class Meta:
+        verbose_name = _("数据变更记录")
+        verbose_name_plural = _("数据变更记录")
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.pk})"

@@ -2,7 +2,11 @@
 
 Running it again replaces the same rows (one upsert on the unique
 drive/period/scope key, in one transaction), so a redelivered task or a
-second click leaves exactly one set.
+second click leaves exactly one set. What the roll-up could see of the
+records is taken before it computes anything and stored with the figures
+(drives.freshness), so a change it may have missed leaves the snapshot stale,
+never silently wrong. Reporting completeness is not stored: it is computed
+when shown (drives.figures.add_reporting).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from drives import figures
+from drives import figures, freshness
 from drives.models import Drive, Snapshot
 from drives.periods import Period
 from organizations.models import Area, AreaLevel
@@ -35,7 +39,8 @@ def rollup_period(*, drive: Drive, period: Period, today: dt.date | None = None)
     """Compute and store the snapshots of one period; returns how many scopes were stored."""
     day = snapshot_day(period, today)
     scopes = rollup_scopes()
-    computed = figures.compute_many(scopes, day, drive=drive, period=period)
+    seen = freshness.view()
+    computed = figures.compute_records(scopes, day, drive=drive, period=period)
     now = timezone.now()
     rows = [
         Snapshot(
@@ -46,6 +51,9 @@ def rollup_period(*, drive: Drive, period: Period, today: dt.date | None = None)
             day=day,
             figures=computed[scope.key],
             computed_at=now,
+            seen=seen.seen,
+            seen_xid=seen.seen_xid,
+            seen_change=seen.seen_change,
         )
         for scope in scopes
     ]
@@ -54,8 +62,17 @@ def rollup_period(*, drive: Drive, period: Period, today: dt.date | None = None)
             rows,
             update_conflicts=True,
             unique_fields=["drive", "period", "scope_key"],
-            update_fields=["is_federation", "day", "figures", "computed_at"],
+            update_fields=[
+                "is_federation",
+                "day",
+                "figures",
+                "computed_at",
+                "seen",
+                "seen_xid",
+                "seen_change",
+            ],
         )
+        freshness.prune()
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from drives import freshness
 from drives.models import Drive
 from drives.periods import Period
 from drives.rollup import rollup_period
@@ -62,3 +63,19 @@ def rollup_just_ended() -> int:
     if drive is None:
         return 0
     return rollup_period(drive=drive, period=ended)
+
+
+@shared_task(**RETRY)
+def refresh_stale() -> int:
+    """Roll up again every period a later change has made stale (drives.freshness).
+
+    Queued after a write commits (debounced) and swept by beat every minute;
+    idempotent: a period already fresh is not stale, so a second run does nothing."""
+    from django.core.cache import cache
+
+    cache.delete(freshness._REFRESH_KEY)  # changes from now on queue the next run
+    drives = Drive.objects.in_bulk()
+    stored = 0
+    for drive_id, name in freshness.stale_periods():
+        stored += rollup_period(drive=drives[drive_id], period=Period.parse(name))
+    return stored

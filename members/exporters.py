@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-from typing import Any
-
-from members.selectors import RosterFilters, roster
+from members.selectors import roster
 from members.services.access import may_view_personal_data
 from organizations import audit
+from organizations.listing import FilteredExport
 from organizations.models import AuditAction
 from organizations.tabular.exporter import Exporter
 from organizations.tabular.writing import Column
 
 
-class RosterExporter(Exporter):
+class RosterExporter(FilteredExport, Exporter):
     name = "members"
     title = "会员名册"
     columns = [
@@ -34,33 +31,16 @@ class RosterExporter(Exporter):
     ]
 
     @property
-    def filters(self) -> RosterFilters:
-        return self.params.get("filters") or RosterFilters()
+    def form_class(self):
+        from members.forms import RosterFilterForm
+
+        return RosterFilterForm
 
     def count(self) -> int:
-        return roster(self.user, self.filters).count()
-
-    def job_params(self) -> dict[str, Any]:
-        return {
-            "filters": {
-                key: value.isoformat() if isinstance(value, dt.date) else value
-                for key, value in dataclasses.asdict(self.filters).items()
-            }
-        }
-
-    @classmethod
-    def for_job(cls, user, params: dict[str, Any]) -> RosterExporter:
-        """The roster's filters only narrow the owner's scope (roster() starts from it)."""
-        saved = params.get("filters") or {}
-        fields = {f.name: f for f in dataclasses.fields(RosterFilters)}
-        values = {key: value for key, value in saved.items() if key in fields}
-        for key in ("joined_from", "joined_to"):
-            if values.get(key):
-                values[key] = dt.date.fromisoformat(values[key])
-        return cls(user, filters=RosterFilters(**values))
+        return roster(self.user, self.form.filters()).count()
 
     def rows(self):
-        filters = self.filters
+        filters = self.form.filters()
         full = may_view_personal_data(self.user)
         if full:
             audit.record(

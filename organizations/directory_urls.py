@@ -4,7 +4,7 @@ from django.urls import path
 
 from organizations.exporters import DirectoryExporter, EnterpriseExporter, RedListExporter, UnionExporter
 from organizations.importers import EnterpriseImporter, UnionImporter
-from organizations.views import downloads, enterprises, parks, redlists, unions
+from organizations.views import downloads, enterprises, parks, places, redlists, unions
 from organizations.views.imports import ImportViews
 from organizations.views.redlists import export_view
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("parks/", parks.park_list, name="park_list"),
     path("parks/new/", parks.park_create_view, name="park_create"),
     path("parks/<int:pk>/edit/", parks.park_edit, name="park_edit"),
+    path("townships/", places.township_list_view, name="township_list"),
+    path("communities/", places.community_list_view, name="community_list"),
     path("townships/<str:code>/eight-haves/", parks.township_eight_haves, name="township_eight_haves"),
     path("redlists/", redlists.redlists_view, name="redlists"),
     path("redlists/export.xlsx", export_view(RedListExporter, "xlsx"), name="redlists_export"),

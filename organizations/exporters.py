@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from organizations.list_forms import EnterpriseFilterForm
+from organizations.listing import FilteredExport
 from organizations.models import Coverage, Enterprise, Ownership, Sector, Union, UnionKind
-from organizations.selectors import membership_rate, red_lists, union_list, with_facts
+from organizations.selectors import enterprise_list, membership_rate, red_lists, union_list
 from organizations.tabular.exporter import Exporter
 from organizations.tabular.writing import Column, SheetSpec
 
@@ -118,19 +120,20 @@ def union_rows(unions) -> Iterable[list]:
         ]
 
 
-class EnterpriseExporter(Exporter):
+class EnterpriseExporter(FilteredExport, Exporter):
+    """The enterprise list under its filters (all of the user's scope, open today, without any)."""
+
     name = "enterprises"
     title = "企业名录"
     columns = ENTERPRISE_COLUMNS
+    form_class = EnterpriseFilterForm
 
     def count(self) -> int:
-        return Enterprise.objects.visible_to(self.user).count()
+        return enterprise_list(self.user, self.form.filters()).count()
 
     def rows(self):
-        enterprises = with_facts(Enterprise.objects.visible_to(self.user), self.today).order_by(
-            "area_id", "name"
-        )
-        return enterprise_rows(enterprises, self.today)
+        form = self.form
+        return enterprise_rows(enterprise_list(self.user, form.filters()), form.day())
 
 
 class UnionExporter(Exporter):
@@ -158,11 +161,11 @@ class DirectoryExporter(Exporter):
         return firms.union(unions, all=True).count()
 
     def rows(self):
-        return EnterpriseExporter(self.user).rows()
+        return EnterpriseExporter(self.user, query={"status": "all"}).rows()
 
     def sheets(self) -> list[SheetSpec]:
         return [
-            SheetSpec("企业名录", ENTERPRISE_COLUMNS, EnterpriseExporter(self.user).rows()),
+            SheetSpec("企业名录", ENTERPRISE_COLUMNS, self.rows()),
             SheetSpec("工会名录", UNION_COLUMNS, UnionExporter(self.user).rows()),
         ]
 
@@ -182,22 +185,29 @@ TOWNSHIP_COLUMNS = [
 ]
 
 
-class RedListExporter(Exporter):
+class RedListExporter(FilteredExport, Exporter):
+    """The red lists page as a workbook, at the page's date and in its area."""
+
     name = "redlists"
     title = "红名单"
+
+    def _lists(self):
+        form = self.form
+        return red_lists(self.user, form.day(), form.scope())
 
     def count(self) -> int:
         """The open firms the lists are drawn from: what finding them costs, and as many
         rows as the firm lists can hold (counting the lists themselves is the export's work)."""
-        return Enterprise.objects.visible_to(self.user).open_on(self.today).count()
+        form = self.form
+        return form.narrow(Enterprise.objects.visible_to(self.user).open_on(form.day())).count()
 
     def rows(self):
-        lists = red_lists(self.user, self.today)
-        return enterprise_rows(lists.four_element_without_union, self.today)
+        lists = self._lists()
+        return enterprise_rows(lists.four_element_without_union, lists.day)
 
     def sheets(self) -> list[SheetSpec]:
-        lists = red_lists(self.user, self.today)
-        day = self.today
+        lists = self._lists()
+        day = lists.day
         caption = [f"数据日期：{day:%Y-%m-%d}"]
         return [
             SheetSpec(
@@ -213,9 +223,9 @@ class RedListExporter(Exporter):
                 caption,
             ),
             SheetSpec(
-                "小微企业未联合建会",
+                "小微企业未覆盖",
                 ENTERPRISE_COLUMNS,
-                enterprise_rows(lists.small_without_joint_union, day),
+                enterprise_rows(lists.small_without_union, day),
                 caption,
             ),
             SheetSpec(

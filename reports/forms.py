@@ -5,8 +5,43 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from drives.periods import Period, PeriodError
 from organizations.forms import BootstrapMixin, DateInput
+from organizations.listing import ListFilterForm
 from reports.models import NARRATIVE_FIELDS, InspectionProblem, ProgressReport
+
+
+class ReportGridFilterForm(ListFilterForm):
+    """The reports grid reached from a completeness figure: its units narrowed to a scope,
+    one period's column, and the units whose report for it is submitted, on time or missing."""
+
+    drive = forms.IntegerField(label=_("年度"), required=False, widget=forms.HiddenInput)
+    period = forms.CharField(label=_("期次"), required=False, widget=forms.HiddenInput)
+    state = forms.ChoiceField(
+        label=_("报送情况"),
+        required=False,
+        choices=[
+            ("", _("全部单位")),
+            ("submitted", _("已报")),
+            ("on_time", _("按时报送")),
+            ("missing", _("未报")),
+        ],
+    )
+
+    def clean_period(self) -> Period | None:
+        raw = (self.cleaned_data.get("period") or "").strip()
+        if not raw:
+            return None
+        try:
+            return Period.parse(raw)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("state") and not data.get("period"):
+            self.add_error("state", _("按报送情况筛选时请同时选择期次。"))
+        return data
 
 
 class NarrativeForm(BootstrapMixin, forms.ModelForm):

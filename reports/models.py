@@ -27,10 +27,11 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("已采纳")
 
 
-# Statuses in which the unit's text and figures may not change.
+# Statuses in which the unit's text and figures may not change. They are also the
+# statuses that count as submitted (DESIGN "Reporting completeness"): a returned
+# report is not submitted until it is resubmitted.
 FROZEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.ACCEPTED)
-# Statuses that count as "submitted" for reporting completeness.
-SUBMITTED_STATUSES = (*FROZEN_STATUSES, ReportStatus.RETURNED)
+SUBMITTED_STATUSES = FROZEN_STATUSES
 
 NARRATIVE_FIELDS = ("progress", "typical_experience", "innovations", "problems", "next_steps")
 
@@ -54,6 +55,22 @@ class UnitScopedQuerySet(ScopedQuerySet):
 class ProgressReportQuerySet(UnitScopedQuerySet):
     def latest_versions(self) -> ProgressReportQuerySet:
         return self.filter(is_latest=True)
+
+    def standing(self) -> dict[tuple[str, str], ProgressReport]:
+        """The version that stands for each (unit_key, period) among these reports, in one query.
+
+        The newest accepted version; a unit with none accepted, its latest version
+        when that is submitted or resubmitted. So a correction (a new version of an
+        accepted report) replaces the accepted one only once it is accepted itself,
+        and a unit whose only version is a draft or returned has not reported.
+        """
+        found: dict[tuple[str, str], ProgressReport] = {}
+        for report in self.filter(status__in=SUBMITTED_STATUSES).order_by("version"):
+            key = (report.unit_key, report.period)
+            standing = found.get(key)
+            if report.status == ReportStatus.ACCEPTED or standing is None:
+                found[key] = report  # ordered by version: the newest accepted wins
+        return found
 
 
 class ProgressReport(models.Model):

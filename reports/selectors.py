@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from drives.models import Drive
 from drives.periods import Period
+from organizations.scopes import Scope
 from reports.figure_rows import FIGURE_ROWS, FigureRow
-from reports.models import SUBMITTED_STATUSES, ProgressReport
+from reports.models import ProgressReport, ReportStatus
 from reports.units import Unit
 
 REMIND_DAYS_BEFORE = 5
@@ -17,20 +20,40 @@ REMIND_DAYS_BEFORE = 5
 
 @dataclass(frozen=True)
 class Cell:
+    """One unit × period of the grid: the version that stands (what counts as reported) and
+    the newest version (a draft, a returned report, or a correction under way)."""
+
     unit: Unit
     period: Period
-    report: ProgressReport | None
+    standing: ProgressReport | None
+    latest: ProgressReport | None
     today: dt.date
 
     @property
+    def report(self) -> ProgressReport | None:
+        """The report the cell links to: the one that stands, else the newest draft or returned one."""
+        return self.standing or self.latest
+
+    @property
     def submitted(self) -> bool:
-        return self.report is not None and self.report.status in SUBMITTED_STATUSES
+        return self.standing is not None
+
+    @property
+    def on_time(self) -> bool:
+        return self.submitted and bool(self.standing.on_time)
+
+    @property
+    def correcting(self) -> ProgressReport | None:
+        """A newer version of the standing report still under way (draft, submitted or returned)."""
+        if self.standing is not None and self.latest is not None and self.latest.pk != self.standing.pk:
+            return self.latest
+        return None
 
     @property
     def late(self) -> bool:
         """Submitted after the deadline, or not yet submitted and the deadline has passed."""
         if self.submitted:
-            return not self.report.on_time
+            return not self.on_time
         return self.today > self.period.deadline()
 
     @property
@@ -39,8 +62,19 @@ class Cell:
 
     @property
     def expected(self) -> bool:
-        """A report is expected once its period has ended (or is running: it may be drafted)."""
+        """A report is expected once its period has begun (it may be drafted while it runs)."""
         return self.period.start <= self.today
+
+    @property
+    def status_text(self) -> str:
+        """The cell's words: the standing version's status; a returned report has not reported."""
+        if self.standing is not None:
+            return self.standing.get_status_display()
+        if self.latest is not None and self.latest.status == ReportStatus.RETURNED:
+            return str(_("已退回，待重新报送"))
+        if self.latest is not None:
+            return str(_("草稿（未报送）"))
+        return str(_("未报送"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +82,7 @@ class Grid:
     drive: Drive
     periods: list[Period]
     rows: list[tuple[Unit, list[Cell]]]
+    completeness: list[dict[str, Any]]  # per period, drives.figures.reporting of the grid's scope
 
     @property
     def reminders(self) -> list[Cell]:
@@ -58,35 +93,54 @@ class Grid:
             if c.expected and not c.submitted and (c.late or c.due_soon)
         ]
 
-    def completeness(self) -> list[dict[str, Any]]:
-        found = []
-        for i, period in enumerate(self.periods):
-            cells = [cells[i] for _u, cells in self.rows]
-            submitted = [c for c in cells if c.submitted]
-            found.append(
-                {
-                    "period": period,
-                    "expected": len(cells),
-                    "submitted": len(submitted),
-                    "on_time": sum(1 for c in submitted if not c.late),
-                }
-            )
-        return found
+
+GRID_STATES = ("submitted", "on_time", "missing")
 
 
-def reporting_grid(drive: Drive, units: list[Unit], today: dt.date) -> Grid:
-    """Every unit × period the drive reports on with its latest report (one query)."""
-    periods = drive.report_periods()
-    reports = {
-        (r.unit_key, r.period): r
-        for r in ProgressReport.objects.filter(
-            drive=drive, is_latest=True, unit_key__in=[u.key for u in units]
-        )
-    }
+def reporting_grid(
+    drive: Drive,
+    units: list[Unit],
+    today: dt.date,
+    *,
+    scope: Scope,
+    periods: list[Period] | None = None,
+    state: str = "",
+) -> Grid:
+    """Every unit × period the drive reports on: the version that stands and the newest one (one query).
+
+    `state` keeps the units whose report for the (single) period asked is
+    submitted, on time, or missing: the lists behind reports_submitted,
+    reports_on_time and reports_expected − reports_submitted. The completeness
+    line under the grid is drives.figures.reporting of `scope`, per period."""
+    from drives import figures
+
+    periods = periods or drive.report_periods()
+    names = [p.name for p in periods]
+    reports = ProgressReport.objects.filter(
+        drive=drive, period__in=names, unit_key__in=[u.key for u in units]
+    )
+    standing = reports.standing()
+    latest = {(r.unit_key, r.period): r for r in reports if r.is_latest}
     rows = [
-        (unit, [Cell(unit, p, reports.get((unit.key, p.name)), today) for p in periods]) for unit in units
+        (
+            unit,
+            [
+                Cell(unit, p, standing.get((unit.key, p.name)), latest.get((unit.key, p.name)), today)
+                for p in periods
+            ],
+        )
+        for unit in units
     ]
-    return Grid(drive, periods, rows)
+    if state and len(periods) == 1:
+        keep = {
+            "submitted": lambda cell: cell.submitted,
+            "on_time": lambda cell: cell.on_time,
+            "missing": lambda cell: not cell.submitted,
+        }[state]
+        rows = [(unit, cells) for unit, cells in rows if keep(cells[0])]
+    counts = figures.reporting_by_period([scope], drive, periods)
+    completeness = [{"period": period, **counts[period.name][scope.key]} for period in periods]
+    return Grid(drive, periods, rows, completeness)
 
 
 @dataclass(frozen=True)

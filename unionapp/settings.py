@@ -181,6 +181,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "drives.tasks.rollup_just_ended",
         "schedule": crontab(hour=0, minute=30, day_of_month=1, month_of_year="1,3,5,7,9,11"),
     },
+    # Snapshots a later change made stale are rolled up again (drives.freshness);
+    # a page reads them live meanwhile, so this only restores speed.
+    "refresh-stale-snapshots": {
+        "task": "drives.tasks.refresh_stale",
+        "schedule": 60.0,
+    },
 }
 
 REST_FRAMEWORK = {

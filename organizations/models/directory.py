@@ -10,10 +10,20 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.divisions import lineage_expressions
 from organizations.scopes import ScopedQuerySet
 
 FOUR_ELEMENT_MIN_EMPLOYEES = 25
 FOUR_ELEMENT_MEMBERSHIP_RATE = 0.8
+_RATE_PERCENT = round(FOUR_ELEMENT_MEMBERSHIP_RATE * 100)
+
+
+def reaches_membership_rate(members: int, migrant_workers: int) -> bool:
+    """Do members reach 80 % of migrant workers? Compared in integers, so no division
+    truncates (9 migrant workers need 8 members, not 7). A firm employing no migrant
+    workers has nobody left to recruit: it reaches the rate. The one rule behind the
+    figures' four_element_compliant, the list's compliant filter and the red list."""
+    return members * 100 >= migrant_workers * _RATE_PERCENT
 
 
 class Sector(models.TextChoices):
@@ -53,8 +63,27 @@ class Dated(models.Model):
         abstract = True
 
 
+def affiliate_area_codes() -> models.QuerySet:
+    """The code of every area a federation affiliate (enterprise or union) stands in, and of
+    each area above it, as one subquery: the area data the federation may read."""
+    codes = None
+    for model in (Enterprise, Union):
+        for expression in lineage_expressions("area_id"):
+            part = (
+                model.objects.filter(federation_affiliate=True).annotate(c=expression).values("c").order_by()
+            )
+            codes = part if codes is None else codes.union(part)
+    return codes
+
+
 class ParkQuerySet(ScopedQuerySet):
     area_lookup = "area__code"
+    area_data = True
+
+    def federation_condition(self) -> Q:
+        # A park the federation's affiliates stand in: one of them lies in it.
+        affiliates = Q(federation_affiliate=True, park=OuterRef("pk"))
+        return Q(Exists(Enterprise.objects.filter(affiliates))) | Q(Exists(Union.objects.filter(affiliates)))
 
 
 class Park(Dated):
@@ -286,6 +315,10 @@ class EightHaves(models.TextChoices):
 
 class EightHavesCheckQuerySet(ScopedQuerySet):
     area_lookup = "township__code"
+    area_data = True
+
+    def federation_condition(self) -> Q:
+        return Q(township_id__in=affiliate_area_codes())
 
     def latest_on(self, day) -> "EightHavesCheckQuerySet":
         """For each township, the last check confirmed on or before day."""

@@ -12,44 +12,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organizations.forms import EnterpriseFilterForm, EnterpriseForm
+from organizations.forms import EnterpriseForm
+from organizations.list_forms import EnterpriseFilterForm
 from organizations.locking import EditConflict
 from organizations.models import Enterprise, Role, UnionKind
 from organizations.permissions import Perm, has_perm, require
 from organizations.scopes import get_in_scope_or_404
-from organizations.selectors import EnterpriseFilters, enterprise_list, membership_rate, with_facts
+from organizations.selectors import enterprise_list, membership_rate, with_facts
 from organizations.services.directory import (
     ENTERPRISE_FIELDS,
     DirectoryError,
     enterprise_create,
     enterprise_update,
 )
-from organizations.views.common import page_date, paginate, query_without_page, refuse
+from organizations.views.common import page_date, paginate, refuse
 
 
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
-    day = page_date(request)
-    form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    filters = EnterpriseFilters()
-    if form.is_valid():
-        filters = EnterpriseFilters(
-            q=form.cleaned_data["q"].strip(),
-            sector=form.cleaned_data["sector"],
-            park=form.cleaned_data["park"].pk if form.cleaned_data["park"] else None,
-            covered=form.yes_no("covered"),
-            four_element=form.yes_no("four_element"),
-            below_80=form.cleaned_data["below_80"],
-        )
-    page = paginate(request, enterprise_list(request.user, day, filters))
+    form = EnterpriseFilterForm(request.GET, user=request.user)
+    page = paginate(request, enterprise_list(request.user, form.filters()))
     for enterprise in page:
         enterprise.rate = membership_rate(enterprise.migrant_members, enterprise.migrant_workers)
     context = {
         "form": form,
         "page": page,
-        "day": day,
-        "query": query_without_page(request),
+        "day": form.day(),
+        "query": form.query(),
         "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
         "can_import": has_perm(request.user, Perm.IMPORT) and has_perm(request.user, Perm.EDIT_DIRECTORY),
         "can_export": has_perm(request.user, Perm.EXPORT),

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations.export_jobs import export_or_queue
+from organizations.listing import ListFilterForm
 from organizations.permissions import Perm, has_perm, require
 from organizations.selectors import membership_rate, red_lists
 from organizations.tabular.exporter import Exporter
-from organizations.views.common import page_date
 
 # How many rows of each list the page shows; the workbook has them all.
 PAGE_LIMIT = 200
@@ -23,12 +23,17 @@ PAGE_LIMIT = 200
 @require_GET
 def redlists_view(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
-    lists = red_lists(request.user, page_date(request))
+    form = ListFilterForm(request.GET, user=request.user)
+    lists = red_lists(request.user, form.day(), form.scope())
     sections = []
     for key, title, queryset in (
         ("no_union", _("四要素企业未建工会"), lists.four_element_without_union),
         ("below_80", _("四要素企业已建会、农牧民工入会率低于80%"), lists.four_element_below_80),
-        ("small", _("小微企业（职工不足25人）未被联合基层工会覆盖"), lists.small_without_joint_union),
+        (
+            "small",
+            _("小微企业（职工不足25人）未被任何工会覆盖（含联合基层工会、项目工会联合会）"),
+            lists.small_without_union,
+        ),
     ):
         rows = list(queryset[:PAGE_LIMIT])
         for enterprise in rows:
@@ -42,6 +47,8 @@ def redlists_view(request: HttpRequest) -> HttpResponse:
         "townships": lists.townships_missing_haves[:PAGE_LIMIT],
         "townships_total": len(lists.townships_missing_haves),
         "limit": PAGE_LIMIT,
+        "form": form,
+        "query": form.query(),
         "can_export": has_perm(request.user, Perm.EXPORT),
     }
     return render(request, "organizations/redlists.html", context)
@@ -67,6 +74,9 @@ def export_view(exporter_class: type[Exporter], file_format: str):
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest) -> HttpResponse:
         back = reverse(EXPORT_BACK.get(exporter_class.name, "directory:enterprise_list"))
-        return export_or_queue(request, exporter_class(request.user), file_format, back_url=back)
+        if request.GET:
+            back += f"?{request.GET.urlencode()}"
+        exporter = exporter_class(request.user, query=request.GET.dict())
+        return export_or_queue(request, exporter, file_format, back_url=back)
 
     return view

@@ -1,14 +1,14 @@
 """GET /api/v1/metrics/?scope=CODE&date=YYYY-MM-DD: every DESIGN figure by its name.
 
 The numbers come from drives.figures, the one place figures are defined,
-through the same selector as the dashboards (a period's last day reads the
-roll-up's snapshot where there is one), so the API and the dashboards cannot
-disagree.
+through the same reading as the dashboards (drives.snapshots.figures_at: a
+period's last day reads the roll-up's snapshot where it is fresh), and the
+default day is the dashboards' (drives.figures.default_day), so the API and
+the dashboards cannot disagree.
 """
 
 import datetime as dt
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from drives import figures
 from reports.api.views import AUTHENTICATION, CanView
 from reports.dashboards.scopes import figure_scope_for_key, own_figure_scope
 from reports.dashboards.selectors import figures_for
@@ -24,7 +25,7 @@ from reports.dashboards.selectors import figures_for
 
 def parse_day(raw: str | None) -> dt.date:
     if not raw:
-        return timezone.localdate()
+        return figures.default_day()
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
@@ -38,7 +39,13 @@ class MetricsSerializer(serializers.Serializer):
     scope_name = serializers.CharField()
     date = serializers.DateField()
     from_snapshot = serializers.BooleanField(
-        help_text="True when the figures were read from the roll-up's snapshot of a period's last day."
+        help_text="True when the figures were read from the roll-up's snapshot of a period's last day "
+        "(only ever a snapshot no later change has made stale; otherwise they are computed)."
+    )
+    reports_period = serializers.CharField(
+        allow_null=True,
+        help_text="The reporting period the reports_* figures count: the latest whose deadline is on "
+        "or before date (e.g. 2015-B5); null before the first deadline.",
     )
     figures = serializers.DictField(help_text="Every DESIGN figure, by its name.")
 
@@ -54,7 +61,8 @@ class MetricsSerializer(serializers.Serializer):
         OpenApiParameter(
             "date",
             OpenApiTypes.DATE,
-            description="The day the figures are taken at (YYYY-MM-DD); default: today in Beijing time.",
+            description="The day the figures are taken at (YYYY-MM-DD); default: the dashboards' day "
+            "(today in Beijing time, or the latest drive's last day while this year has no drive).",
         ),
     ],
     responses=MetricsSerializer,
@@ -66,13 +74,14 @@ def metrics(request: Request) -> Response:
     key = request.query_params.get("scope")
     target = figure_scope_for_key(request.user, key) if key else own_figure_scope(request.user)
     day = parse_day(request.query_params.get("date"))
-    found, from_snapshot = figures_for([target], day)
+    found, reading = figures_for([target], day)
     return Response(
         {
             "scope": target.key,
             "scope_name": target.label,
             "date": day,
-            "from_snapshot": from_snapshot,
+            "from_snapshot": reading.all_from_snapshot,
+            "reports_period": reading.period_due.name if reading.period_due else None,
             "figures": found[target.key],
         }
     )

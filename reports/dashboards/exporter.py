@@ -27,7 +27,7 @@ UNIT_COLUMNS = [
     ("four_element_compliant", gettext_lazy("四要素企业入会率达80%"), False),
     ("four_element_membership_rate", gettext_lazy("四要素企业农牧民工入会率"), True),
     ("small_enterprises_total", gettext_lazy("小微企业"), False),
-    ("small_enterprises_covered", gettext_lazy("小微企业联合基层工会覆盖"), False),
+    ("small_enterprises_covered", gettext_lazy("小微企业已覆盖"), False),
     ("parks_total", gettext_lazy("园区"), False),
     ("parks_with_union", gettext_lazy("园区已建工会"), False),
     ("townships_total", gettext_lazy("乡镇（街道）"), False),
@@ -49,7 +49,7 @@ class DashboardExporter(Exporter):
         return f"{self.board.target.label}-{self.title}-{self.board.day:%Y%m%d}.{extension}"
 
     def rows(self) -> Iterable[Sequence[Any]]:
-        links = Links(self.board.target, self.board.day)
+        links = Links(self.board.target, self.board.day, period_due=self.board.period_due)
         for section in sections(self.board, links):
             for line in section.lines:
                 yield [section.title, line.label, line.name, line.value]
@@ -109,3 +109,9 @@ class DashboardExporter(Exporter):
     def _unit_rows(self) -> Iterable[Sequence[Any]]:
         for unit in self.board.units:
             yield [unit.target.label, unit.target.key] + [unit.figures[name] for name, _h, _r in UNIT_COLUMNS]
+        remainder = self.board.remainder
+        if remainder is not None:
+            # What the units do not add up to, and why, as on the page.
+            yield [_("差额"), "；".join(remainder.reasons)] + [
+                remainder[name] for name, _h, _r in UNIT_COLUMNS
+            ]

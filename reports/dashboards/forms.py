@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from drives.figures import default_day
 
 
 class DatePickerForm(forms.Form):
@@ -42,15 +43,3 @@ class DatePickerForm(forms.Form):
         if period:
             return self.period_ends[period]
         return self.cleaned_data.get("date") or default_day()
-
-
-def default_day() -> dt.date:
-    """Today (Beijing time); but while the latest drive is of an earlier year (this year's
-    is not set up yet), that drive's last day, so the board opens on where it ended."""
-    from drives.models import Drive
-
-    today = timezone.localdate()
-    drive = Drive.objects.current(today)
-    if drive is not None and drive.year < today.year:
-        return min(today, drive.acceptance_end)
-    return today

@@ -1,74 +1,51 @@
-"""Where each dashboard number leads: the list behind it, with the same scope, date and filters.
+"""Where each dashboard number leads: drives.drilldown's list for the figure, for this board.
 
-The lists belong to the directory (organizations) and members apps; this is
-the one place that knows their URL names and query parameters. `area` narrows
-a list to a division's subtree inside the user's own scope, `date` takes it
-at the dashboard's date. A list that is not there yet gives no link.
+The board's scope and date go into every link (area=CODE or federation=yes,
+date=…); the figure's own conditions come from drives.drilldown, so the list
+opened holds exactly the rows the number counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from drives import drilldown
 from drives.periods import Period
 from reports.dashboards.scopes import FigureScope
-
-
-def list_url(name: str, target: FigureScope, day: dt.date, **filters: str) -> str | None:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
-    params: dict[str, str] = {}
-    if target.area is not None:
-        params["area"] = target.area.code
-    elif target.is_federation:
-        params["federation"] = "yes"
-    params["date"] = day.isoformat()
-    params.update({key: value for key, value in filters.items() if value})
-    return f"{url}?{urlencode(params)}"
 
 
 class Links:
     """The drill-down links of one dashboard (one scope, one date)."""
 
-    def __init__(self, target: FigureScope, day: dt.date):
+    def __init__(self, target: FigureScope, day: dt.date, *, period_due: Period | None = None):
         self.target = target
         self.day = day
+        self.period_due = period_due
 
-    def _for(self, target: FigureScope | None) -> FigureScope:
-        return target or self.target
+    @property
+    def _area_code(self) -> str | None:
+        return self.target.area.code if self.target.area is not None else None
 
-    def members(self, target: FigureScope | None = None, **filters: str) -> str | None:
-        return list_url("members:list", self._for(target), self.day, migrant="yes", **filters)
+    def figure(self, name: str) -> str | None:
+        if name in drilldown.REPORT_STATES:
+            return drilldown.reports_url(
+                self.target.scope,
+                self.period_due,
+                area_code=self._area_code,
+                state=drilldown.REPORT_STATES[name],
+            )
+        return drilldown.figure_url(name, self.target.scope, self.day, area_code=self._area_code)
 
-    def enterprises(self, target: FigureScope | None = None, **filters: str) -> str | None:
-        return list_url("directory:enterprise_list", self._for(target), self.day, **filters)
+    def sector(self, sector: str, covered: bool | None = None) -> str | None:
+        return drilldown.sector_url(sector, covered, self.target.scope, self.day, area_code=self._area_code)
 
-    def four_element(self, target: FigureScope | None = None, **filters: str) -> str | None:
-        return self.enterprises(target, four_element="yes", **filters)
-
-    def redlists(self, target: FigureScope | None = None) -> str | None:
-        return list_url("directory:redlists", self._for(target), self.day)
-
-    def unions(self, target: FigureScope | None = None, **filters: str) -> str | None:
-        return list_url("directory:union_list", self._for(target), self.day, **filters)
-
-    def parks(self, target: FigureScope | None = None, **filters: str) -> str | None:
-        return list_url("directory:park_list", self._for(target), self.day, **filters)
-
-    def reports(self) -> str | None:
-        try:
-            url = reverse("reports:list")
-        except NoReverseMatch:
+    def redlists(self) -> str | None:
+        selected = drilldown.scope_params(self.target.scope, self._area_code)
+        if selected is None:
             return None
-        return f"{url}?{urlencode({'period': Period.containing(self.day).name})}"
+        return drilldown.list_url("directory:redlists", {**selected, "date": self.day.isoformat()})
 
-    def inspections(self) -> str | None:
-        try:
-            return reverse("reports:inspection_list")
-        except NoReverseMatch:
-            return None
+    def inspections(self) -> str:
+        return reverse("reports:inspection_list")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from drives.figures import RATIO_NAMES
 from organizations.models import Sector
 from reports.dashboards.formatting import bar_width, percent
 from reports.dashboards.links import Links
@@ -32,6 +33,11 @@ class Line:
             return percent(self.value)
         return "—" if self.value is None else f"{self.value:,}"
 
+    @property
+    def raw(self) -> str:
+        """The value as a machine reads it back (data-value): "" for none (不适用)."""
+        return "" if self.value is None else repr(self.value)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -40,107 +46,84 @@ class Section:
     lines: list[Line]
 
 
+def _line(board: Dashboard, links: Links, name: str, label) -> Line:
+    """A figure of the board, linked to the list behind it (drives.drilldown) when it has one."""
+    return _line_of(board.figures, links, name, label)
+
+
 def sections(board: Dashboard, links: Links) -> list[Section]:
-    f = board.figures
+    def lines(*pairs) -> list[Line]:
+        return [_line(board, links, name, label) for name, label in pairs]
+
+    due = board.period_due
+    reporting_title = (
+        _("进度报告（%(period)s，%(deadline)s 截止）") % {"period": due.label, "deadline": due.deadline()}
+        if due
+        else _("进度报告（尚无到期的期次）")
+    )
     return [
         Section(
             "members",
             str(_("农牧民工会员")),
-            [
-                Line("members_total", str(_("会员总数")), f["members_total"], links.members()),
-                Line("members_baseline", str(_("基数")), f["members_baseline"]),
-                Line("target_members", str(_("目标")), f["target_members"]),
-                Line("growth_rate", str(_("增长率")), f["growth_rate"], is_ratio=True),
-                Line("target_progress", str(_("目标完成率")), f["target_progress"], is_ratio=True),
-                Line("members_new", str(_("本期新入会")), f["members_new"]),
-                Line("transfers_in", str(_("本期转入")), f["transfers_in"]),
-                Line("transfers_out", str(_("本期转出")), f["transfers_out"]),
-                Line(
-                    "new_generation_members",
-                    str(_("新生代会员")),
-                    f["new_generation_members"],
-                    links.members(new_generation="yes"),
-                ),
-            ],
+            lines(
+                ("members_total", _("会员总数")),
+                ("members_baseline", _("基数")),
+                ("target_members", _("目标")),
+                ("growth_rate", _("增长率")),
+                ("target_progress", _("目标完成率")),
+                ("members_new", _("本期新入会")),
+                ("transfers_in", _("本期转入")),
+                ("transfers_out", _("本期转出")),
+                ("new_generation_members", _("新生代会员")),
+            ),
         ),
         Section(
             "four_element",
             str(_("四要素企业")),
-            [
-                Line(
-                    "four_element_total", str(_("四要素企业")), f["four_element_total"], links.four_element()
-                ),
-                Line(
-                    "four_element_covered",
-                    str(_("已建会覆盖")),
-                    f["four_element_covered"],
-                    links.four_element(covered="yes"),
-                ),
-                Line(
-                    "four_element_compliant",
-                    str(_("入会率达80%")),
-                    f["four_element_compliant"],
-                    links.four_element(covered="yes"),
-                ),
-                Line(
-                    "four_element_membership_rate",
-                    str(_("农牧民工入会率")),
-                    f["four_element_membership_rate"],
-                    links.redlists(),
-                    is_ratio=True,
-                ),
-            ],
+            lines(
+                ("four_element_total", _("四要素企业")),
+                ("four_element_covered", _("已建会覆盖")),
+                ("four_element_compliant", _("已建会且入会率达80%")),
+                ("four_element_membership_rate", _("农牧民工入会率")),
+            ),
         ),
         Section(
             "small",
             str(_("小微企业")),
-            [
-                Line("small_enterprises_total", str(_("小微企业（不足25人）")), f["small_enterprises_total"]),
-                Line("small_enterprises_covered", str(_("联合基层工会覆盖")), f["small_enterprises_covered"]),
-            ],
+            lines(
+                ("small_enterprises_total", _("小微企业（不足25人）")),
+                ("small_enterprises_covered", _("已覆盖（含联合基层工会、项目工会联合会）")),
+            ),
         ),
         Section(
             "places",
             str(_("园区、乡镇、社区")),
-            [
-                Line("parks_total", str(_("园区")), f["parks_total"], links.parks()),
-                Line("parks_with_union", str(_("园区已建工会")), f["parks_with_union"], links.parks()),
-                Line("townships_total", str(_("乡镇（街道）")), f["townships_total"]),
-                Line(
-                    "townships_eight_haves",
-                    str(_("“八有”齐全")),
-                    f["townships_eight_haves"],
-                    links.redlists(),
-                ),
-                Line("communities_total", str(_("社区／村")), f["communities_total"]),
-                Line("communities_with_union", str(_("社区／村已建工会")), f["communities_with_union"]),
-            ],
+            lines(
+                ("parks_total", _("园区")),
+                ("parks_with_union", _("园区已建工会")),
+                ("townships_total", _("乡镇（街道）")),
+                ("townships_eight_haves", _("“八有”齐全")),
+                ("communities_total", _("社区／村")),
+                ("communities_with_union", _("社区／村已建工会")),
+            ),
         ),
         Section(
             "reporting",
-            str(_("本期进度报告")),
-            [
-                Line("reports_expected", str(_("应报")), f["reports_expected"], links.reports()),
-                Line("reports_submitted", str(_("已报")), f["reports_submitted"], links.reports()),
-                Line("reports_on_time", str(_("按时报送")), f["reports_on_time"]),
-            ],
+            str(reporting_title),
+            lines(
+                ("reports_expected", _("应报")),
+                ("reports_submitted", _("已报")),
+                ("reports_on_time", _("按时报送")),
+            ),
         ),
         Section(
             "inspections",
             str(_("督查整改")),
             [
-                Line(
-                    "inspection_problems_open",
-                    str(_("待整改问题")),
-                    board.inspections["open"],
-                    links.inspections(),
-                ),
-                Line(
-                    "inspection_problems_overdue",
-                    str(_("逾期未整改")),
-                    board.inspections["overdue"],
-                    links.inspections(),
-                ),
+                # Inspection problems are not a list of their own: the numbers stay plain and
+                # the card links to the inspections (the template's footer).
+                Line("inspection_problems_open", str(_("待整改问题")), board.inspections["open"]),
+                Line("inspection_problems_overdue", str(_("逾期未整改")), board.inspections["overdue"]),
             ],
         ),
     ]
@@ -180,12 +163,25 @@ def sector_rows(board: Dashboard, links: Links) -> list[SectorRow]:
                 label=str(sector.label),
                 enterprises=counts.get("enterprises", 0),
                 covered=counts.get("covered", 0),
-                enterprises_url=links.enterprises(sector=sector.value),
-                covered_url=links.enterprises(sector=sector.value, covered="yes"),
-                uncovered_url=links.enterprises(sector=sector.value, covered="no"),
+                enterprises_url=links.sector(sector.value),
+                covered_url=links.sector(sector.value, covered=True),
+                uncovered_url=links.sector(sector.value, covered=False),
             )
         )
     return rows
+
+
+# The side-by-side table's columns (the units one level down, then what they do not add up to).
+UNIT_COLUMNS = [
+    ("members_total", _("会员总数")),
+    ("members_baseline", _("基数")),
+    ("target_members", _("目标")),
+    ("target_progress", _("目标完成率")),
+    ("growth_rate", _("增长率")),
+    ("four_element_total", _("四要素企业")),
+    ("four_element_covered", _("已建会")),
+    ("four_element_compliant", _("入会率达80%")),
+]
 
 
 @dataclass(frozen=True)
@@ -194,46 +190,49 @@ class UnitRow:
 
     key: str
     label: str
-    url: str
-    figures: dict[str, Any]
-    members_url: str | None
-    four_element_url: str | None
-    covered_url: str | None
-    redlists_url: str | None
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["figures"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    @property
-    def progress_text(self) -> str:
-        return percent(self.figures["target_progress"])
+    url: str | None
+    cells: list[Line]
+    note: str = ""  # the remainder row's reasons; the federation's "overlaps"
 
     @property
     def progress_width(self) -> int:
-        return bar_width(self.figures["target_progress"])
+        return bar_width(self.figures.get("target_progress"))
 
     @property
-    def growth_text(self) -> str:
-        return percent(self.figures["growth_rate"])
+    def figures(self) -> dict[str, Any]:
+        return {cell.name: cell.value for cell in self.cells}
 
 
 def unit_rows(board: Dashboard) -> list[UnitRow]:
+    """The units' rows and, when they do not add up to the board's total, a remainder row
+    saying why (drives.figures.breakdown)."""
     rows = []
     for unit in board.units:
-        links = Links(unit.target, board.day)
+        links = Links(unit.target, board.day, period_due=board.period_due)
         rows.append(
             UnitRow(
                 key=unit.target.key,
                 label=unit.target.label,
                 url=unit.url,
-                figures=unit.figures,
-                members_url=links.members(),
-                four_element_url=links.four_element(),
-                covered_url=links.four_element(covered="yes"),
-                redlists_url=links.redlists(),
+                cells=[_line_of(unit.figures, links, name, label) for name, label in UNIT_COLUMNS],
+                note=str(_("与各地市交叉统计，不计入合计")) if unit.target.is_federation else "",
+            )
+        )
+    if board.remainder is not None:
+        rows.append(
+            UnitRow(
+                key="remainder",
+                label=str(_("差额")),
+                url=None,
+                cells=[
+                    Line(name, str(label), board.remainder[name], None, is_ratio=name in RATIO_NAMES)
+                    for name, label in UNIT_COLUMNS
+                ],
+                note="；".join(board.remainder.reasons),
             )
         )
     return rows
+
+
+def _line_of(found: dict[str, Any], links: Links, name: str, label) -> Line:
+    return Line(name, str(label), found.get(name), links.figure(name), is_ratio=name in RATIO_NAMES)

@@ -1,9 +1,11 @@
 """What a dashboard shows, read in a fixed number of queries whatever the data.
 
-Every number comes from drives.figures: computed for the day asked, or, at a
-bimonthly period's last day, read from the roll-up's snapshots (the same
-figures, frozen when the period closed) where they exist. A dashboard is its
-scope's figures, the same figures for each unit one level down, and the trend
+Every number comes from drives.figures through drives.snapshots.figures_at:
+computed for the day asked, or, at a bimonthly period's last day, read from
+the roll-up's snapshots where no later change has made them stale. A
+dashboard is its scope's figures, the same figures for each unit one level
+down with what they do not add up to (drives.figures.breakdown), reporting
+completeness for the period due and, apart, the period running, and the trend
 over the drive's periods.
 """
 
@@ -18,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drives import figures
-from drives.models import Drive, Snapshot
+from drives.models import Drive
 from drives.periods import Period
+from drives.snapshots import Reading, figures_at, members_total_trend
 from organizations.divisions import ancestor_codes
 from organizations.models import Area, AreaLevel
 from organizations.scopes import Scope
@@ -61,7 +64,12 @@ class Dashboard:
     unit_level: str = ""
     trend: list[TrendPoint] = field(default_factory=list)
     period: Period | None = None  # the period containing day
-    from_snapshot: bool = False  # every number on the page read from the period's snapshots
+    from_snapshot: bool = False  # every number on the page read from the period's fresh snapshots
+    refreshing: bool = False  # a snapshot was stale: figures computed live, a roll-up is due
+    remainder: figures.Remainder | None = None  # what the units do not add up to
+    period_due: Period | None = None  # the reporting period the completeness figures count
+    period_running: Period | None = None  # the next one, shown apart
+    running: dict[str, Any] = field(default_factory=dict)  # its completeness so far
     inspections: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -104,59 +112,20 @@ def drive_for(day: dt.date) -> Drive | None:
     return Drive.objects.filter(year=day.year).first()
 
 
-def snapshots_at(drive: Drive | None, period: Period, day: dt.date, keys: list[str]) -> dict[str, dict]:
-    """Stored figures for keys, when day is the period's last day and the roll-up stored that day."""
-    if drive is None or day != period.end:
-        return {}
-    rows = Snapshot.objects.filter(drive=drive, period=period.name, day=day, scope_key__in=keys)
-    return {row.scope_key: row.figures for row in rows}
-
-
-def figures_for(targets: list[FigureScope], day: dt.date) -> tuple[dict[str, dict[str, Any]], bool]:
-    """Figures for several scopes at once, keyed by FigureScope.key, and whether all came from snapshots.
-
-    One query for the snapshots, and one fixed set (drives.figures.compute_many)
-    for whatever no snapshot holds.
-    """
-    drive, period = drive_for(day), Period.containing(day)
-    stored = snapshots_at(drive, period, day, [t.scope.key for t in targets])
-    missing = [t.scope for t in targets if t.scope.key not in stored]
-    computed = figures.compute_many(missing, day, drive=drive, period=period) if missing else {}
-    found = {t.key: stored.get(t.scope.key) or computed[t.scope.key] for t in targets}
-    return found, not missing
+def figures_for(targets: list[FigureScope], day: dt.date) -> tuple[dict[str, dict[str, Any]], Reading]:
+    """Figures for several scopes at once, keyed by FigureScope.key, and how they were read."""
+    reading = figures_at([t.scope for t in targets], day, drive=drive_for(day))
+    return {t.key: reading[t.scope.key] for t in targets}, reading
 
 
 def trend(target: FigureScope, day: dt.date) -> list[TrendPoint]:
-    """members_total at the end of each of the drive's periods up to day (at day for the last).
-
-    A period that has closed is read from its snapshot when there is one; the
-    others are computed together (drives.figures.members_total_on): two queries
-    whatever the number of periods.
-    """
+    """members_total at the end of each of the drive's periods up to day (at day for the last)."""
     drive = drive_for(day)
     if drive is None:
         return []
-    periods = [p for p in Period.of_year(drive.year) if p.start <= day]
-    stored = {
-        row.period: row
-        for row in Snapshot.objects.filter(
-            drive=drive, period__in=[p.name for p in periods], scope_key=target.scope.key
-        )
-    }
-    ends = {period.name: min(period.end, day) for period in periods}
-    from_snapshots = {
-        name: row.figures["members_total"]
-        for name, row in stored.items()
-        if row.day == ends[name] and "members_total" in row.figures
-    }
-    computed = figures.members_total_on(
-        target.scope, [at for name, at in ends.items() if name not in from_snapshots]
-    )
     return [
-        TrendPoint(name, at, from_snapshots[name], True)
-        if name in from_snapshots
-        else TrendPoint(name, at, computed[at], False)
-        for name, at in ends.items()
+        TrendPoint(period.name, at, value, from_snapshot)
+        for period, at, value, from_snapshot in members_total_trend(target.scope, drive, day)
     ]
 
 
@@ -172,8 +141,13 @@ def inspection_problems(target: FigureScope, day: dt.date) -> dict[str, int]:
 
 def build_dashboard(target: FigureScope, day: dt.date, *, with_trend: bool = False) -> Dashboard:
     unit_level, children = child_scopes(target)
-    found, from_snapshot = figures_for([target, *children], day)
+    found, reading = figures_for([target, *children], day)
     units = [Unit(child, found[child.key], dashboard_url(child)) for child in children]
+    # The federation overlaps the prefectures: it is shown beside them, never summed with them.
+    parts = {unit.target.key: unit.figures for unit in units if not unit.target.is_federation}
+    drive = drive_for(day)
+    reporting_drive = figures.reporting_drive(day)
+    running = figures.period_running(reporting_drive, day)
     return Dashboard(
         target=target,
         day=day,
@@ -182,7 +156,12 @@ def build_dashboard(target: FigureScope, day: dt.date, *, with_trend: bool = Fal
         unit_level=unit_level,
         trend=trend(target, day) if with_trend else [],
         period=Period.containing(day),
-        from_snapshot=from_snapshot,
+        from_snapshot=reading.all_from_snapshot,
+        refreshing=bool(reading.refreshing),
+        remainder=figures.breakdown(target.scope, found[target.key], parts, drive=drive) if units else None,
+        period_due=reading.period_due,
+        period_running=running,
+        running=figures.reporting([target.scope], reporting_drive, running)[target.scope.key],
         inspections=inspection_problems(target, day),
     )
 

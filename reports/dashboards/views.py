@@ -64,7 +64,7 @@ def _render(request: HttpRequest, target: FigureScope) -> HttpResponse:
     if not picker.is_bound:
         picker.initial["date"] = day  # the picker shows the day the board is at
     board = build_dashboard(target, day, with_trend=True)
-    links = Links(target, day)
+    links = Links(target, day, period_due=board.period_due)
     context = {
         "board": board,
         "picker": picker,

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drives.figures import expected_units
 from drives.models import Drive
 from drives.periods import Period, PeriodError
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import get_in_scope_or_404
-from reports.forms import NarrativeForm, ReviewForm
+from organizations.scopes import Scope, get_in_scope_or_404
+from reports.forms import NarrativeForm, ReportGridFilterForm, ReviewForm
 from reports.models import NARRATIVE_FIELDS, ProgressReport, ReportStatus
 from reports.selectors import figure_lines, reporting_grid
 from reports.services import ReportError
@@ -47,11 +48,28 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if not Drive.objects.exists():
         return render(request, "reports/list.html", {"drive": None})
     drive = drive_for(request)
+    form = ReportGridFilterForm(request.GET, user=request.user)
+    narrowed = form.scope()
     units = units_for(request.user)
-    grid = reporting_grid(drive, units, timezone.localdate())
+    if narrowed is not None:
+        inside = set(expected_units(narrowed, [u.key for u in units]))
+        units = [u for u in units if u.key in inside]
+    values = form.values()
+    period = values.get("period")
+    if form.failed or (period is not None and period not in drive.report_periods()):
+        units, period = [], None
+    grid = reporting_grid(
+        drive,
+        units,
+        timezone.localdate(),
+        scope=narrowed or Scope.for_user(request.user),
+        periods=[period] if period else None,
+        state=values.get("state") or "",
+    )
     context = {
         "drive": drive,
         "grid": grid,
+        "form": form,
         "writable": {u.key for u in units if may_submit_for(request.user, u)},
         "can_export": has_perm(request.user, Perm.EXPORT) and request.user.is_hq,
         "drives": Drive.objects.all(),

@@ -11,6 +11,7 @@ from drives import figures
 from organizations.models import Area
 from organizations.scopes import Scope
 from tests.dashboards.world import populate, populate_county
+from tests.figures_on_pages import board_figure
 from tests.security.csp import csp_violations
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +26,7 @@ def page(client, url: str) -> str:
 
 def shown(html: str, figure: str) -> str:
     """The text shown for figure in the page's first place that carries it."""
-    match = re.search(rf'data-figure="{figure}">(?:<a [^>]*>)?([^<]*)<', html)
-    assert match, figure
-    return match.group(1)
+    return board_figure(html, figure).text
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,13 @@ for the same scope and date, on the demo drive (seed_demo --scale small)."""
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
+
+from tests.figures_on_pages import board_figure
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2015, 12, 31)
@@ -32,7 +33,7 @@ KEYS = ["540000", "540100", "540102", "federation"]
 
 
 def page_text(html: str, figure: str) -> str:
-    return re.search(rf'data-figure="{figure}">(?:<a [^>]*>)?([^<]*)<', html).group(1)
+    return board_figure(html, figure).text
 
 
 def as_shown(value) -> str:

@@ -190,12 +190,18 @@ def test_a_union_dissolved_mid_period_stops_covering_on_its_dissolution_day(divi
     assert after["coverage_by_sector"]["logistics"] == {"enterprises": 1, "covered": 0}
 
 
-def test_a_small_firm_covered_by_a_grassroots_union_is_not_joint_covered(divisions):
-    union = UnionFactory(area_id="540102", kind=UnionKind.GRASSROOTS)
+@pytest.mark.parametrize("kind", [UnionKind.GRASSROOTS, UnionKind.JOINT, UnionKind.PROJECT_FEDERATION])
+def test_a_small_firm_is_covered_by_any_active_union(divisions, kind):
+    """DESIGN: its own union, a joint grassroots union or a project federation (the plan's forms
+    for small units and construction sites) all cover a small firm."""
+    union = UnionFactory(area_id="540102", kind=kind)
     firm = EnterpriseFactory(employees=10, migrant_workers=5)
+    EnterpriseFactory(employees=8, migrant_workers=2)  # covered by nobody
     Coverage.objects.create(union=union, enterprise=firm, started_on=dt.date(2014, 1, 1))
 
-    assert figures.compute(CHENGGUAN, B3.end)["small_enterprises_covered"] == 0
+    found = figures.compute(CHENGGUAN, B3.end)
+
+    assert (found["small_enterprises_total"], found["small_enterprises_covered"]) == (2, 1)
 
 
 def test_a_closed_enterprise_leaves_every_count_on_its_closing_day(divisions):

@@ -74,7 +74,7 @@ def test_the_roster_job_keeps_the_lists_filters(
     settings.EXPORT_JOB_THRESHOLD = 0  # the filter leaves one row: a job all the same
     job, rows = run_job(client_for(county), django_capture_on_commit_callbacks, "q=二号")
     assert [row[0] for row in rows] == ["本区二号"]
-    assert job.params["filters"]["q"] == "二号"
+    assert job.params["query"]["q"] == "二号"
 
 
 def test_another_user_cannot_reach_a_roster_job(client_for, county, other_county, roster):

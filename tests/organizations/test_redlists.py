@@ -77,7 +77,7 @@ def test_the_workbook(county, world, client_for):
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames[:3] == ["四要素未建会", "四要素入会率低于80%", "小微企业未联合建会"]
+    assert workbook.sheetnames[:3] == ["四要素未建会", "四要素入会率低于80%", "小微企业未覆盖"]
     sheet = workbook["四要素未建会"]
     assert sheet.freeze_panes == "A3"
     assert sheet["A3"].value == "四要素未建会公司"
@@ -112,9 +112,17 @@ def test_the_hq_viewer_reads_but_does_not_confirm(hq_viewer, divisions, client_f
 
 
 def test_federation_staff_do_not_confirm_eight_haves(federation, divisions, client_for):
+    """A township is area data: the federation reads one its affiliates stand in (403 on
+    a confirmation), and another is not found at all."""
+    EnterpriseFactory(area_id="540102001201", federation_affiliate=True)
+    client = client_for(federation)
     url = reverse("directory:township_eight_haves", args=["540102001"])
-    response = client_for(federation).post(url, {"checked_on": "2015-09-01"})
-    assert response.status_code == 403
+    page = client.get(url)
+    assert page.status_code == 200 and "确认“八有”情况" not in page.content.decode()
+    assert client.post(url, {"checked_on": "2015-09-01"}).status_code == 403
+    elsewhere = reverse("directory:township_eight_haves", args=["540103001"])
+    assert client.get(elsewhere).status_code == 404
+    assert client.post(elsewhere, {"checked_on": "2015-09-01"}).status_code == 404
     assert not EightHavesCheck.objects.exists()
 
 
