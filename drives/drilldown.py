@@ -68,7 +68,11 @@ LISTS: dict[str, tuple[str, Conditions]] = {
     "communities_with_union": ("directory:community_list", _fixed(with_union="yes")),
 }
 # Figures counted in places only an area has: no list for the federation or a union.
-AREA_ONLY = {name for name, (url, _c) in LISTS.items() if url in ("directory:township_list", "directory:community_list", "directory:park_list")}
+AREA_ONLY = {
+    name
+    for name, (url, _c) in LISTS.items()
+    if url in ("directory:township_list", "directory:community_list", "directory:park_list")
+}
 
 
 def scope_params(scope: Scope, area_code: str | None) -> dict[str, str] | None:
@@ -113,7 +117,9 @@ def sector_url(
     return list_url("directory:enterprise_list", params)
 
 
-def reports_url(scope: Scope, period: Period | None, *, area_code: str | None = None, state: str = "") -> str | None:
+def reports_url(
+    scope: Scope, period: Period | None, *, area_code: str | None = None, state: str = ""
+) -> str | None:
     """reports_expected / _submitted / _on_time: the reports grid's column for the period, its
     rows narrowed to the scope's reporting units (state: "", "submitted" or "on_time")."""
     if period is None:

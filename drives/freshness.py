@@ -19,6 +19,7 @@ order, so the last id seen is enough.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -116,3 +117,16 @@ def _queue_refresh() -> None:
         refresh_stale.apply_async(countdown=REFRESH_DELAY_SECONDS, retry=False)
     except Exception:  # a cache or broker outage: the sweep will do it
         logger.warning("Could not queue the refresh of stale snapshots; the beat sweep will.", exc_info=True)
+
+
+def refreshes(service):
+    """Decorate a service that writes records the figures read: once it has returned (and the
+    transaction around it, if any, commits), the roll-up of stale periods is queued."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        result = service(*args, **kwargs)
+        refresh_soon()
+        return result
+
+    return wrapper

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from drives.freshness import refreshes
 from drives.models import Drive, Target, UnitLevel
 from organizations import audit
 from organizations.models import Area, AreaLevel, AuditAction, User
@@ -122,6 +123,7 @@ def may_set_target(user: User, area: Area | None) -> bool:
     )
 
 
+@refreshes
 def target_set(*, user: User, drive: Drive, area: Area | None, values: dict[str, int | None]) -> Target:
     if not may_set_target(user, area):
         raise DriveError(
@@ -224,6 +226,7 @@ def split_of(drive: Drive, prefecture: Area) -> Split:
     )
 
 
+@refreshes
 def targets_split(*, user: User, drive: Drive, prefecture: Area, member_targets: dict[str, int]) -> Split:
     """Save a prefecture's counties' member targets at once; refused whole if the sum is too high."""
     with transaction.atomic():

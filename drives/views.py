@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from drives import figures
 from drives.forms import DriveForm, RollupForm, SplitForm, TargetForm
 from drives.models import Drive, Snapshot, Target
 from drives.periods import Period
+from drives.progress_table import COLUMNS, progress_rows
 from drives.services import (
     PHASE_FIELDS,
     TARGET_FIELDS,
@@ -75,8 +75,7 @@ def drive_detail(request: HttpRequest, year: int) -> HttpResponse:
     drive = get_object_or_404(Drive, year=year)
     targets = list(Target.objects.visible_to(request.user).filter(drive=drive).select_related("area"))
     day = min(timezone.localdate(), drive.acceptance_end)
-    computed = figures.compute_many([_scope_of(t) for t in targets], day, drive=drive)
-    rows = [(t, computed[t.scope_key]) for t in targets]
+    rows = progress_rows(request.user, drive, day)
     prefectures = [
         t.area
         for t in targets
@@ -91,6 +90,7 @@ def drive_detail(request: HttpRequest, year: int) -> HttpResponse:
         "drive": drive,
         "phase": drive.phase_on(timezone.localdate()),
         "rows": rows,
+        "columns": COLUMNS,
         "day": day,
         "prefectures": prefectures,
         "can_manage": has_perm(request.user, Perm.MANAGE_DRIVE),
@@ -102,10 +102,6 @@ def drive_detail(request: HttpRequest, year: int) -> HttpResponse:
         else [],
     }
     return render(request, "drives/detail.html", context)
-
-
-def _scope_of(target: Target) -> Scope:
-    return Scope.federation() if target.is_federation else Scope("area", target.scope_key)
 
 
 def may_split(user, prefecture: Area) -> bool:

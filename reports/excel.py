@@ -6,8 +6,9 @@ acceptance table (one row per unit, each item's actual value and points).
 Each has a title, the reporting unit and period, the date, signature lines,
 frozen headers, number and percent formats, and A4 landscape print settings.
 
-Values come from drives.figures: a unit's submitted report supplies its
-frozen figures, any other unit its live figures at the period's end.
+Values come from drives.figures: a unit's standing report supplies the
+figures it froze when submitted (and says so), any other unit its figures at
+the period's end as every page reads them.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from drives import figures
 from drives.models import Drive
 from drives.periods import Period
 from drives.rollup import snapshot_day
+from drives.snapshots import figures_at
 from organizations.scopes import Scope
 from organizations.tabular.writing import neutralize
-from reports.acceptance import Item, assess
+from reports.acceptance import Item, assess_many
 from reports.figure_rows import FIGURE_ROWS
-from reports.models import FROZEN_STATUSES, Acceptance, ProgressReport
+from reports.models import Acceptance, ProgressReport, ReportStatus
 from reports.units import all_units
 
 THIN = Side(style="thin", color="000000")
@@ -84,21 +86,31 @@ def _save(wb: Workbook) -> bytes:
 
 
 def progress_columns(drive: Drive, period: Period) -> list[tuple[str, dict, str]]:
-    """(heading, figures, status note) for each unit and the whole region, in form order."""
+    """(heading, figures, status note) for each unit and the whole region, in form order.
+
+    A unit with a standing report (ProgressReport.objects.standing(): the accepted
+    version stands while its correction is under way) shows the figures it froze
+    when it was submitted; any other unit, and the region, the figures at the
+    period's end as every page reads them (drives.snapshots.figures_at)."""
     units = all_units()
     day = snapshot_day(period)
-    live = figures.compute_many([u.scope for u in units] + [Scope.region()], day, drive=drive, period=period)
-    frozen = {
-        r.unit_key: r
-        for r in ProgressReport.objects.filter(
-            drive=drive, period=period.name, is_latest=True, status__in=FROZEN_STATUSES
-        )
-    }
+    live = figures_at([u.scope for u in units] + [Scope.region()], day, drive=drive)
+    reports = ProgressReport.objects.filter(drive=drive, period=period.name)
+    standing = {key: report for (key, _p), report in reports.standing().items()}
+    latest = {r.unit_key: r for r in reports if r.is_latest}
     columns = []
     for unit in units:
-        report = frozen.get(unit.key)
+        report = standing.get(unit.key)
+        newest = latest.get(unit.key)
         if report is not None:
-            columns.append((unit.label, report.figures, f"已报送（{report.get_status_display()}）"))
+            note = (
+                f"{report.get_status_display()}（{timezone.localtime(report.submitted_at):%Y-%m-%d}报送数据）"
+            )
+            if newest is not None and newest.pk != report.pk:
+                note += f"；第{newest.version}版更正{newest.get_status_display()}"
+            columns.append((unit.label, report.figures, note))
+        elif newest is not None and newest.status == ReportStatus.RETURNED:
+            columns.append((unit.label, live[unit.scope.key], "已退回、未重新报送（系统数据）"))
         else:
             columns.append((unit.label, live[unit.scope.key], "未报送（系统数据）"))
     columns.append(("全区", live[""], "系统数据"))
@@ -144,14 +156,16 @@ def progress_table(
 
 def acceptance_rows(drive: Drive) -> list[tuple[str, list[Item] | list[dict], float]]:
     """(unit, items, score) per unit: a finalised acceptance as stored, any other assessed now."""
-    stored = {a.unit_key: a for a in Acceptance.objects.filter(drive=drive)}
+    stored = {a.unit_key: a for a in Acceptance.objects.filter(drive=drive) if a.is_final}
+    units = all_units()
+    live = assess_many(drive, [unit for unit in units if unit.key not in stored])
     rows = []
-    for unit in all_units():
+    for unit in units:
         acceptance = stored.get(unit.key)
-        if acceptance is not None and acceptance.is_final:
+        if acceptance is not None:
             rows.append((unit.label, acceptance.items, float(acceptance.score)))
         else:
-            items, score = assess(drive, unit)
+            items, score = live[unit.key]
             rows.append((unit.label, [vars(i) for i in items], score))
     return rows
 

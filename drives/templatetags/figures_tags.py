@@ -31,3 +31,9 @@ def figure(figures, name):
     if not figures:
         return None
     return figures.get(name)
+
+
+@register.filter
+def raw(value) -> str:
+    """A figure as a machine reads it back (data-value): "" for none (不适用), never localised."""
+    return "" if value is None or value == "" else repr(value)

@@ -17,6 +17,7 @@ from typing import IO, Any, ClassVar
 
 from django.db import transaction
 
+from drives.freshness import refresh_soon
 from organizations import audit
 from organizations.models import AuditAction
 from organizations.permissions import Perm, has_perm
@@ -98,6 +99,7 @@ class Importer(abc.ABC):
                 action=AuditAction.IMPORT,
                 changes={"import": self.name, "rows": result.saved},
             )
+            refresh_soon()  # figures the imported records move are rolled up again
         return result
 
     def template(self) -> bytes:

@@ -9,8 +9,11 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import authentication, permissions, viewsets
+from rest_framework.exceptions import ValidationError
 
+from members.forms import RosterFilterForm
 from members.models import Member, Membership
+from members.selectors import roster
 from organizations.models import Area, Enterprise, Union
 from organizations.permissions import Perm, has_perm
 from organizations.scopes import Scope
@@ -78,17 +81,43 @@ class UnionViewSet(ScopedViewSet):
         return Union.objects.order_by("area_id", "name", "pk")
 
 
-@extend_schema_view(list=extend_schema(parameters=[AREA_FILTER]))
+MEMBER_FILTERS = [
+    AREA_FILTER,
+    OpenApiParameter(
+        "date",
+        OpenApiTypes.DATE,
+        description="Members whose membership in the caller's scope is active on this day (YYYY-MM-DD); "
+        "default: today. The same people the roster lists, and metrics' members_total counts with "
+        "migrant=yes.",
+    ),
+    OpenApiParameter(
+        "migrant", OpenApiTypes.STR, enum=["yes", "no"], description="Migrant workers only, or not."
+    ),
+    OpenApiParameter(
+        "state",
+        OpenApiTypes.STR,
+        enum=["any"],
+        description="'any': everyone with a membership in the scope, active or ended, not only on date.",
+    ),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=MEMBER_FILTERS))
 class MemberViewSet(ScopedViewSet):
     serializer_class = serializers.MemberSerializer
+    area_filtered = False  # the roster's filters below take area, with the roster's meaning
 
     def base_queryset(self):
         return Member.objects.order_by("name", "pk")
 
     def get_queryset(self):
+        people = super().get_queryset()
+        if self.action == "list":
+            form = RosterFilterForm(self.request.query_params, user=self.request.user)
+            if form.failed:
+                raise ValidationError(form.errors.get_json_data())
+            people = people.filter(pk__in=roster(self.request.user, form.filters()).values("member_id"))
         in_scope = Membership.objects.visible_to(self.request.user).order_by("-joined_on", "pk")
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(Prefetch("memberships", queryset=in_scope, to_attr="scoped_memberships"))
+        return people.prefetch_related(
+            Prefetch("memberships", queryset=in_scope, to_attr="scoped_memberships")
         )

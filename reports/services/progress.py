@@ -21,6 +21,7 @@ from drives import figures
 from drives.models import Drive
 from drives.periods import Period
 from drives.rollup import snapshot_day
+from drives.snapshots import figures_at
 from organizations import audit
 from organizations.models import AuditAction, User
 from organizations.permissions import Perm, require
@@ -30,8 +31,9 @@ from reports.units import Unit, may_submit_for
 
 
 def live_figures(report: ProgressReport) -> dict[str, Any]:
-    period = Period.parse(report.period)
-    return figures.compute(report_scope(report), snapshot_day(period), drive=report.drive, period=period)
+    """The unit's figures at the period's end (today while it runs), as every page reads them."""
+    scope = report_scope(report)
+    return figures_at([scope], snapshot_day(Period.parse(report.period)), drive=report.drive)[scope.key]
 
 
 def previous_figures(report: ProgressReport) -> dict[str, Any] | None:

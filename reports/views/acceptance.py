@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from drives.models import Drive
 from organizations.permissions import Perm, has_perm, require
-from reports.acceptance import assess, assessment_day
+from reports.acceptance import assess, assess_many, assessment_day
 from reports.forms import AcceptanceReviewForm, SpecialReportForm
 from reports.models import Acceptance
 from reports.services import ReportError
@@ -38,9 +38,17 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
     stored = {
         a.unit_key: a for a in Acceptance.objects.filter(drive=drive, unit_key__in=[u.key for u in units])
     }
+    # A finalised acceptance shows what was finalised; any other the score assessed now,
+    # the same the unit's page shows (reports.acceptance).
+    live = assess_many(drive, [u for u in units if not (u.key in stored and stored[u.key].is_final)])
+    rows = [
+        (u, stored.get(u.key), float(stored[u.key].score) if u.key not in live else live[u.key][1])
+        for u in units
+    ]
     context = {
         "drive": drive,
-        "rows": [(u, stored.get(u.key)) for u in units],
+        "rows": rows,
+        "day": assessment_day(drive),
         "can_export": request.user.is_hq,
     }
     return render(request, "reports/acceptance_list.html", context)

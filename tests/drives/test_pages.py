@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -129,7 +130,36 @@ def test_drive_page_lists_only_targets_in_scope(client_for, hq, prefecture, djan
         )
     with django_assert_max_num_queries(30):
         page = client_for(prefecture).get(reverse("drives:detail", args=[2015])).content.decode()
-    assert page.count('data-testid="target-row"') == 2  # Lhasa and Chengguan, not Shigatse
+    rows = re.findall(r'data-testid="target-row" data-unit="(\d+)"', page)
+    lhasa = [
+        "540100",
+        *Area.objects.filter(parent_id="540100").order_by("code").values_list("code", flat=True),
+    ]
+    assert rows == lhasa  # Lhasa and every county under it (with a target or not), not Shigatse
+    # Lhasa's 10 are split as Chengguan's 10: nothing left over, no remainder row.
+    assert 'data-testid="remainder-row"' not in page
+
+
+def test_the_drive_page_says_what_the_counties_do_not_add_up_to(client_for, hq, prefecture):
+    """DESIGN "A parent and its children": a target not fully split, a declared baseline."""
+    make_drive()
+    client = client_for(hq)
+    targets = {"540100": (20, 10), "540102": (8, None), "540103": (6, None)}
+    for code, (target, baseline) in targets.items():
+        client.post(
+            reverse("drives:target_edit", args=[2015, code]),
+            {
+                "member_target": target,
+                "declared_baseline": baseline or "",
+                "four_element_coverage_target": 100,
+                "four_element_membership_target": 80,
+            },
+        )
+    page = client_for(prefecture).get(reverse("drives:detail", args=[2015])).content.decode()
+    remainder = re.search(r'data-testid="remainder-row">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', remainder)
+    assert cells[:2] == ["6", "10"]  # 20 − (8 + 6) not split; the declared 10 against 0 below
+    assert "目标未全部分解到下级（差 6）" in remainder and "本级申报基数 10" in remainder
 
 
 def test_a_new_drive_form_starts_from_the_plan_s_calendar_for_this_year(client_for, hq):

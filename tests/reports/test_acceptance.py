@@ -10,6 +10,7 @@ from django.urls import reverse
 from drives.models import Target, UnitLevel
 from organizations.models import Coverage
 from reports.acceptance import assess
+from reports.excel import acceptance_rows
 from reports.models import Acceptance
 from reports.services import ReportError
 from reports.services.acceptance import acceptance_assess, acceptance_finalise
@@ -50,27 +51,54 @@ def test_items_and_score_for_a_prefecture(drive):
     items, score = assess(drive, unit_by_key("5401"), today=dt.date(2015, 12, 31))
     by_key = {i.key: i for i in items}
 
-    assert by_key["growth"].met and by_key["growth"].points == 15  # 6 > 4
+    # Targets of 0 (small firms, parks, townships, communities): no denominator, no score;
+    # the other items' weights (80) are scaled to 100.
+    assert {i.key for i in items if not i.applies} == {"small_covered", "parks", "townships", "communities"}
+    assert by_key["growth"].met and by_key["growth"].points == 18.8  # 6 > 4: 15 × 1.25
     assert by_key["target_progress"].actual == 6 and not by_key["target_progress"].met
-    assert by_key["target_progress"].points == 10.0  # 20 × 6/12
+    assert by_key["target_progress"].points == 12.5  # 20 × 1.25 × 6/12
     assert by_key["four_element_coverage"].actual == 0.5
-    assert by_key["four_element_coverage"].points == 7.5  # 15 × 0.5/1
+    assert by_key["four_element_coverage"].points == 9.4  # 15 × 1.25 × 0.5/1
     assert by_key["four_element_membership"].actual == 0  # no member is employed there
-    assert by_key["small_covered"].met and by_key["small_covered"].points == 5  # target 0: nothing to cover
     assert by_key["reports_on_time"].target == 4  # B2…B5 are due by 31 December
     assert by_key["reports_on_time"].points == 0
     assert by_key["cases"].points == 0
-    assert score == 15 + 10 + 7.5 + 0 + 5 + 5 + 5 + 5 + 0 + 0
+    assert score == 18.8 + 12.5 + 9.4
 
 
-def test_the_federation_is_scored_on_100_without_place_items(drive):
-    items, _score = assess(drive, unit_by_key("federation"), today=dt.date(2015, 12, 31))
-    applicable = [i for i in items if i.applies]
-    assert {i.key for i in items} - {i.key for i in applicable} == {"parks", "townships", "communities"}
-    weights = sum(i.weight for i in applicable)
-    assert weights == 85
-    growth = next(i for i in items if i.key == "growth")
-    assert growth.points == 0 or growth.points == pytest.approx(15 * 100 / 85, abs=0.1)
+def test_a_unit_with_nothing_to_measure_is_not_scored_on_it(drive):
+    """The federation here has no affiliates and no target line: the four-element rates have no
+    denominator, there is no member target and no small firm: 不适用, not full marks."""
+    items, score = assess(drive, unit_by_key("federation"), today=dt.date(2015, 12, 31))
+    not_applicable = {i.key for i in items if not i.applies}
+    assert not_applicable == {
+        "target_progress",
+        "four_element_coverage",
+        "four_element_membership",
+        "small_covered",
+        "parks",
+        "townships",
+        "communities",
+    }
+    assert all(i.points == 0 for i in items if not i.applies)
+    # What is left: growth (15), reports on time (10) and cases (5), scaled to 100; none is met.
+    assert sum(i.weight for i in items if i.applies) == 30
+    assert score == 0
+
+
+def test_the_list_the_page_and_the_workbook_show_one_score(drive, client_for, hq):
+    """A score not yet finalised is assessed now on every surface (not stored on one, live on another)."""
+    unit = unit_by_key("5401")
+    acceptance_assess(user=hq, drive=drive, unit=unit)
+    join(UnionFactory(area_id="540102"), dt.date(2015, 7, 1))  # a late edit moves the score
+    _items, now = assess(drive, unit)
+    client = client_for(hq)
+    listed = client.get(reverse("reports:acceptance_list"), {"drive": 2015}).content.decode()
+    detail = client.get(reverse("reports:acceptance_detail", args=[2015, "5401"])).content.decode()
+    assert f'data-testid="score-5401">{now:.1f}' in listed
+    assert f'data-testid="score">{now}' in detail
+    rows = {label: score for label, _items, score in acceptance_rows(drive)}
+    assert rows["拉萨市"] == now
 
 
 def test_finalised_acceptance_is_immutable(drive, hq):
