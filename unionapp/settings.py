@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "organizations.security.headers.SecurityHeadersMiddleware",
+    # A database, cache or broker outage answers a clear 503 page (organizations/security/outages.py).
+    "organizations.security.outages.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,6 +92,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request reuses it, so one that PostgreSQL
+        # dropped (a restart, a failover) is replaced instead of failing that request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -132,8 +137,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
-# Cache: Redis when configured (shared by rate limits and login throttling),
-# local memory otherwise.
+# Cache: Redis when configured (the join form's rate limit, the roll-up's
+# debounce), local memory otherwise. Nothing a page needs lives only here:
+# login throttling is in the database (organizations/security/throttle.py).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -224,7 +230,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (organizations/security/throttle.py): failures are counted in
-# the cache per username and per client address; reaching the limit locks it.
+# the database per username and per client address; reaching the limit locks it.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)

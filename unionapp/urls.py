@@ -8,6 +8,8 @@ from organizations import accounts
 from organizations.security.admin_access import superusers_only
 
 admin.site.has_permission = superusers_only
+# An outage raised outside a view (a middleware) answers the same 503 page as one inside it.
+handler500 = "organizations.security.outages.server_error"
 
 urlpatterns = [
     path("", accounts.home, name="home"),

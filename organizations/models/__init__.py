@@ -11,6 +11,7 @@ from organizations.models.directory import (
     UnionKind,
 )
 from organizations.models.jobs import DownloadJob, DownloadStatus
+from organizations.models.login_throttle import LoginThrottle
 from organizations.models.users import Role, User
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "DownloadStatus",
     "EightHavesCheck",
     "Enterprise",
+    "LoginThrottle",
     "Ownership",
     "Park",
     "Role",

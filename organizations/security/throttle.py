@@ -1,26 +1,38 @@
 """Login throttling: repeated failures lock a username, and an address, for a while.
 
-Counters live in the Django cache (Redis in production, so every web process
-shares them; local memory in the demo). A username is locked after
+Counters live in PostgreSQL (organizations.LoginThrottle), the store a login
+needs anyway, so every web process shares them, they survive a restart, and a
+Redis outage no longer stops anyone signing in (it answered every login with
+a 500 while the counters were in the cache). A username is locked after
 LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_SECONDS; a client address
 after LOGIN_FAILURE_LIMIT_PER_IP, because many usernames tried from one place
 is guessing. While locked, the password is not even checked, so guessing
-cannot continue. A successful login clears its username's counter.
+cannot continue. A successful login clears its username's counter only: the
+address's counter stands, so holding one account does not reset the guessing
+of others from the same place.
+
+Why not django-axes (docs/security.md): its database handler has one failure
+limit for every lockout parameter, and a success clears the failures of the
+address as well as the username's.
 
 Failures and lockouts are logged with the username and address, never the
 password.
 """
 
+import datetime as dt
 import hashlib
 import logging
 import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from organizations.models import LoginThrottle
 
 logger = logging.getLogger("organizations.security")
 
@@ -49,10 +61,10 @@ def client_ip(request: HttpRequest | None) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(kind: str, what: str, value: str) -> str:
-    # Hashed so any username is a safe cache key; the same name in any case is one account.
+def _key(what: str, value: str) -> str:
+    # Hashed so any username is a safe key; the same name in any case is one account.
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"login:{kind}:{what}:{digest}"
+    return f"{what}:{digest}"
 
 
 def _subjects(username: str, ip: str) -> list[tuple[str, str, int]]:
@@ -64,34 +76,47 @@ def _subjects(username: str, ip: str) -> list[tuple[str, str, int]]:
 
 def lockout_for(username: str, ip: str) -> Lockout | None:
     """The lockout in force for this username or address, if any."""
-    now = time.time()
-    keys = [_key("lock", what, value) for what, value, _limit in _subjects(username or "", ip)]
-    until = max((v for v in cache.get_many(keys).values() if v), default=None)
-    if until is None or until <= now:
+    now = timezone.now()
+    keys = [_key(what, value) for what, value, _limit in _subjects(username or "", ip)]
+    until = LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now).aggregate(
+        until=Max("locked_until")
+    )
+    if until["until"] is None:
         return None
-    return Lockout(seconds=math.ceil(until - now))
+    return Lockout(seconds=math.ceil((until["until"] - now).total_seconds()))
 
 
 def record_failure(username: str, ip: str) -> Lockout | None:
     """Count a failed login; lock the username or address when it reaches its limit."""
     window = settings.LOGIN_LOCKOUT_SECONDS
+    now = timezone.now()
+    expired = now - dt.timedelta(seconds=window)
     lockout = None
-    for what, value, limit in _subjects(username or "", ip):
-        counter = _key("fail", what, value)
-        cache.add(counter, 0, timeout=window)
-        try:
-            failures = cache.incr(counter)
-        except ValueError:  # expired between add and incr
-            cache.set(counter, 1, timeout=window)
-            failures = 1
-        if failures >= limit:
-            cache.set(_key("lock", what, value), time.time() + window, timeout=window)
-            cache.delete(counter)
-            lockout = Lockout(seconds=window)
-            logger.warning("login locked: %s=%s after %d failures for %ds", what, value, failures, window)
+    with transaction.atomic():
+        # Counters whose window and lock have both passed count for nothing: drop them here
+        # rather than in a scheduled job (the table holds one row per recent failed subject).
+        LoginThrottle.objects.filter(window_started__lte=expired).filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+        ).delete()
+        for what, value, limit in _subjects(username or "", ip):
+            counter, created = LoginThrottle.objects.select_for_update().get_or_create(
+                key=_key(what, value), defaults={"failures": 1, "window_started": now}
+            )
+            if not created:
+                if counter.window_started <= expired:
+                    counter.failures, counter.window_started = 1, now
+                else:
+                    counter.failures += 1
+            failures = counter.failures
+            if failures >= limit:
+                counter.failures, counter.window_started = 0, now
+                counter.locked_until = now + dt.timedelta(seconds=window)
+                lockout = Lockout(seconds=window)
+                logger.warning("login locked: %s=%s after %d failures for %ds", what, value, failures, window)
+            counter.save()
     logger.info("login failed: username=%s ip=%s", username, ip)
     return lockout
 
 
 def record_success(username: str) -> None:
-    cache.delete(_key("fail", "user", username or ""))
+    LoginThrottle.objects.filter(key=_key("user", username or "")).delete()

@@ -1,6 +1,7 @@
 """Login throttling: repeated failures lock the username, or the address, for a while."""
 
 import logging
+import socket
 import time
 
 import pytest
@@ -123,3 +124,31 @@ def test_passwords_follow_the_rules(client_for, county, password):
     assert response.status_code == 200
     county.refresh_from_db()
     assert county.check_password(PASSWORD)
+
+
+def _dead_redis() -> str:
+    """A Redis address nothing listens on: a port just freed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_with_the_cache_unreachable_sign_in_still_works_and_still_locks(client, county, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _dead_redis()}
+    }
+    assert _login(client, "county", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    response = _fail(Client(), "county", 5)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_the_counts_outlive_the_cache(client, county):
+    """Failures are kept where the login's own data is: clearing (or losing) Redis unlocks nobody."""
+    from django.core.cache import cache
+
+    _fail(client, "county", 5)
+    cache.clear()
+    assert _login(client, "county", PASSWORD).status_code == 429
