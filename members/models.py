@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from members.ethnicity import ETHNICITY_CHOICES
@@ -42,11 +42,13 @@ class EndReason(models.TextChoices):
 
 
 class MemberQuerySet(ScopedQuerySet):
-    # A person is visible wherever they hold, or held, a membership.
-    area_lookup = "memberships__union__area__code"
-    federation_lookup = "memberships__union__federation_affiliate"
-    union_lookup = "memberships__union"
-    scope_spans_many = True
+    # A person lies in the scope of their placing membership: the active one, or the
+    # last one when none is active (DESIGN). A county they left sees its own
+    # membership rows (MembershipQuerySet), never the person's current data.
+    placed_by = "memberships"
+    area_lookup = "union__area__code"
+    federation_lookup = "union__federation_affiliate"
+    union_lookup = "union"
 
     def new_generation(self) -> "MemberQuerySet":
         return self.filter(birth_date__gte=NEW_GENERATION_BORN_FROM)
@@ -114,6 +116,21 @@ class MembershipQuerySet(ScopedQuerySet):
     area_lookup = "union__area__code"
     federation_lookup = "union__federation_affiliate"
     union_lookup = "union"
+
+    def editable_condition(self) -> Q:
+        # An ended membership is history: its county reads it, nobody changes it.
+        return Q(left_on__isnull=True)
+
+    def placing(self) -> "MembershipQuerySet":
+        """The membership that places each person: the active one, or, when none is
+        active, the last to end (then the last to begin, then the last entered)."""
+        outranks = Membership.objects.filter(member=OuterRef("member")).filter(
+            Q(left_on__isnull=True)
+            | Q(left_on__gt=OuterRef("left_on"))
+            | Q(left_on=OuterRef("left_on"), joined_on__gt=OuterRef("joined_on"))
+            | Q(left_on=OuterRef("left_on"), joined_on=OuterRef("joined_on"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(Q(left_on__isnull=True) | ~Exists(outranks))
 
     def active_on(self, day) -> "MembershipQuerySet":
         return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
@@ -203,11 +220,16 @@ class TransferStatus(models.TextChoices):
 
 
 class TransferQuerySet(ScopedQuerySet):
-    # Both ends see a transfer: the sending union's scope and, once accepted,
-    # the receiving one's. Receiving staff find an issued certificate by number.
+    # A certificate belongs to the sending union's scope, which keeps seeing it after
+    # the person has left; the receiving side finds an issued one by its number and
+    # sees the accepted one in the person's history (members.selectors).
     area_lookup = "from_membership__union__area__code"
     federation_lookup = "from_membership__union__federation_affiliate"
     union_lookup = "from_membership__union"
+
+    def editable_condition(self) -> Q:
+        # Only while the sending side still holds the person (the certificate is not accepted).
+        return Q(from_membership__left_on__isnull=True)
 
 
 class Transfer(models.Model):

@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from members.idnumber import IdNumberError, parse_id_number
-from members.models import NEW_GENERATION_BORN_FROM, JoinApplication, Member, Membership, Transfer
+from members.models import (
+    NEW_GENERATION_BORN_FROM,
+    JoinApplication,
+    Member,
+    Membership,
+    Transfer,
+    TransferStatus,
+)
 from members.personal_data import keyed_hash
 from members.phone import PhoneError, normalize_phone
 
@@ -82,6 +89,22 @@ def member_history(user, member: Member) -> dict:
         # The certificate page belongs to the sending side's scope.
         transfer.issued_here = transfer.from_membership_id in ids
     return {"memberships": memberships, "transfers": transfers}
+
+
+def former_memberships(user, q: str = ""):
+    """Ended memberships in the user's scope, latest first, each marked `placed_here` when
+    the person still lies in the scope (their page may be opened) and with `certificate_id`,
+    the accepted transfer certificate this scope issued, if any. Two queries a page."""
+    placed_here = Member.objects.visible_to(user).filter(pk=OuterRef("member_id"))
+    certificate = Transfer.objects.filter(from_membership=OuterRef("pk"), status=TransferStatus.ACCEPTED)
+    rows = (
+        Membership.objects.visible_to(user)
+        .filter(left_on__isnull=False)
+        .select_related("member", "union", "employer")
+        .annotate(placed_here=Exists(placed_here), certificate_id=Subquery(certificate.values("pk")[:1]))
+        .order_by("-left_on", "-pk")
+    )
+    return rows.filter(search_condition(q)) if q else rows
 
 
 def application_queue(user, status: str = "pending"):

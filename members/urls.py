@@ -8,6 +8,7 @@ urlpatterns = [
     path("", roster.member_list, name="list"),
     path("export/", roster.member_export, name="member_export"),
     path("new/", roster.member_create, name="member_create"),
+    path("former/", roster.former_members, name="former_members"),
     path("<int:pk>/", roster.member_detail, name="member_detail"),
     path("<int:pk>/edit/", roster.member_edit, name="member_edit"),
     path("<int:pk>/card/", roster.member_card, name="member_card"),

@@ -44,3 +44,19 @@ def ancestor_codes(code: str) -> list[str]:
         found.append(current)
         current = parent_code(current)
     return found
+
+
+def lineage_expressions(column: str) -> list:
+    """SQL twins of [code, *ancestor_codes(code)] for a column holding county, township or
+    village codes (where records are placed): the code itself, its township, its county,
+    its prefecture and the region. A county's code repeats itself for the township."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Left
+
+    return [
+        F(column),
+        Left(column, 9),
+        Left(column, 6),
+        Concat(Left(column, 4), Value("00")),
+        Concat(Left(column, 2), Value("0000")),
+    ]

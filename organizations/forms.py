@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.creditcode import CreditCodeError, normalize_credit_code
 from organizations.models import Area, Enterprise, Ownership, Park, Sector, Union, UnionKind, User
 from organizations.models.directory import EightHaves
+from organizations.scopes import Scope
 from organizations.services.directory import PLACE_LEVELS
 
 _SEPARATORS = re.compile(r"[\s;；,，、]+")
@@ -39,9 +40,12 @@ class DateInput(forms.DateInput):
 
 
 def area_in_scope(user: User, code: str) -> Area:
+    """The place a record may be put in: the user's subtree, or anywhere for the federation,
+    which places its affiliates across the region (Scope.contains_code; the services check
+    the same). Reading area data is narrower for the federation (AreaQuerySet)."""
     code = code.strip()
-    area = Area.objects.visible_to(user).filter(code=code, level__in=PLACE_LEVELS).first()
-    if area is None:
+    area = Area.objects.filter(code=code, level__in=PLACE_LEVELS).first()
+    if area is None or not Scope.for_user(user).contains_code(area.code):
         raise forms.ValidationError(
             _("地区代码“%(code)s”不存在或不在您的管辖范围内（应为县区6位、乡镇9位或村居12位代码）。"),
             params={"code": code},

@@ -5,9 +5,10 @@ its code prefix, see organizations.divisions), the non-public enterprise
 federation's affiliates, or one union. Every scoped model's QuerySet derives
 from ScopedQuerySet and declares how its rows relate to each kind of scope;
 views, exports, imports, API endpoints and tasks all ask
-`Model.objects.visible_to(user)` (or `.in_scope(scope)`), and
-`get_in_scope_or_404` answers 404 for anything outside. No view filters by
-area on its own.
+`Model.objects.visible_to(user)` (or `.in_scope(scope)`) to read and
+`.editable_by(user)` to write; `get_in_scope_or_404` answers 404 for anything
+outside, and `get_editable_or_404` also 403 for what the user may only read.
+No view filters by area on its own.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -68,6 +70,12 @@ class Scope:
         return self.kind == "area" and self.prefix == ""
 
     @property
+    def edits_area_data(self) -> bool:
+        """Areas, parks and the eight haves are kept by the area unions' chain alone:
+        the federation reads those its affiliates stand in, union staff their area's."""
+        return self.kind == "area"
+
+    @property
     def key(self) -> str:
         """The scope's name in URLs, snapshots and the API: an area code prefix or 'federation'.
 
@@ -94,16 +102,27 @@ class ScopedQuerySet(models.QuerySet):
     """Subclasses name the lookups that place a row in each kind of scope.
 
     area_lookup: a field holding the row's area code (compared by prefix).
-    federation_lookup: a boolean lookup marking federation affiliates; None
-        means federation staff see the whole region's rows of this kind
-        (reference data such as areas and parks).
+    federation_lookup: a boolean lookup marking federation affiliates.
     union_lookup: the lookup holding the union a row belongs to; None means
         union staff see rows by their union's area instead.
+    placed_by: a reverse relation whose rows place this one, when only some of
+        them count: a person lies where their *placing* membership lies (the
+        active one, or the last), not wherever they ever were a member. The
+        related QuerySet's `placing()` picks those rows, and the lookups above
+        are then relative to them.
+    area_data: areas, parks and the eight haves. Federation staff read those
+        their affiliates stand in (`federation_condition`) and edit none;
+        only area staff edit them.
+
+    `in_scope` answers what a user may read; `editable_in` what they may change
+    (`editable_condition` narrows it: history rows are read-only to everyone).
     """
 
     area_lookup: str | None = None
     federation_lookup: str | None = None
     union_lookup: str | None = None
+    placed_by: str | None = None
+    area_data = False
 
     # True when area_lookup/federation_lookup cross a to-many relation, so a
     # row could match several times.
@@ -113,9 +132,7 @@ class ScopedQuerySet(models.QuerySet):
         if scope.kind == "nothing":
             return self.none()
         if scope.kind == "federation":
-            if self.federation_lookup is None:
-                return self.all()
-            return self._filter_scoped(Q(**{self.federation_lookup: True}), self.scope_spans_many)
+            return self._filter_scoped(self.federation_condition(), self.scope_spans_many)
         if scope.kind == "union" and self.union_lookup is not None:
             return self._filter_scoped(Q(**{self.union_lookup: scope.union_id}), spans_many=True)
         if scope.prefix == "":
@@ -124,7 +141,26 @@ class ScopedQuerySet(models.QuerySet):
             Q(**{f"{self.area_lookup}__startswith": scope.prefix}), self.scope_spans_many
         )
 
+    def federation_condition(self) -> Q:
+        """The rows federation staff read: their affiliates. Area data overrides this."""
+        if self.federation_lookup is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} says nothing about the federation")
+        return Q(**{self.federation_lookup: True})
+
+    def editable_condition(self) -> Q:
+        """Which rows in scope may be changed; all of them unless a subclass keeps history."""
+        return Q()
+
+    def editable_in(self, scope: Scope) -> ScopedQuerySet:
+        if self.area_data and not scope.edits_area_data:
+            return self.none()
+        return self.in_scope(scope).filter(self.editable_condition())
+
     def _filter_scoped(self, condition: Q, spans_many: bool) -> ScopedQuerySet:
+        if self.placed_by is not None:
+            relation = self.model._meta.get_field(self.placed_by)
+            placing = relation.related_model._default_manager.placing().filter(condition)
+            return self.filter(Exists(placing.filter(**{relation.field.name: OuterRef("pk")})))
         if not spans_many:
             return self.filter(condition)
         # A subquery keeps each row once when the lookup spans a to-many relation.
@@ -133,6 +169,9 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ScopedQuerySet:
         return self.in_scope(Scope.for_user(user))
 
+    def editable_by(self, user: User) -> ScopedQuerySet:
+        return self.editable_in(Scope.for_user(user))
+
 
 def get_in_scope_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
     """Fetch one object through the user's scope; outside it is simply not found."""
@@ -140,3 +179,12 @@ def get_in_scope_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> 
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def get_editable_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
+    """Fetch one object the user may change: 404 outside their scope, 403 where they
+    may only read it (another county's history row, area data for the federation)."""
+    obj = get_in_scope_or_404(queryset, user, **lookup)
+    if not queryset.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj

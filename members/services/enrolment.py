@@ -156,8 +156,11 @@ MEMBER_EDIT_FIELDS = ["name", "ethnicity", "hukou_place", "is_migrant"]
 
 
 def member_update(*, user, member: Member, seen_version: int, phone: str, **values) -> Member:
-    """Edit a person's details (not the ID number: a wrong one is a different person)."""
+    """Edit a person's details (not the ID number: a wrong one is a different person).
+    Only the scope the person lies in may: a county they left keeps its rows, not them."""
     require(user, Perm.EDIT_MEMBERS)
+    if not Member.objects.editable_by(user).filter(pk=member.pk).exists():
+        raise MemberError(_("此人不在您的管辖范围内。"))
     with transaction.atomic():
         before = audit.snapshot(member, MEMBER_EDIT_FIELDS) | {"phone": member.phone_masked}
         for name in MEMBER_EDIT_FIELDS:
@@ -176,6 +179,8 @@ def membership_end(*, user, membership: Membership, left_on: dt.date, reason: st
     require(user, Perm.EDIT_MEMBERS)
     if reason not in EndReason.values or reason == EndReason.TRANSFER_OUT:
         raise MemberError(_("离会原因无效；转会请开具转会凭证。"), field="reason")
+    if not Membership.objects.visible_to(user).filter(pk=membership.pk).exists():
+        raise MemberError(_("该会籍不在您的管辖范围内。"))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.left_on is not None:

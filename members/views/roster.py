@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from members.exporters import RosterExporter
 from members.forms import EndForm, EnrolForm, MemberEditForm, RosterFilterForm
 from members.models import Member, Membership
-from members.selectors import RosterFilters, member_history, roster
+from members.selectors import RosterFilters, former_memberships, member_history, roster
 from members.services import (
     MemberAlreadyActive,
     MemberError,
@@ -26,7 +26,7 @@ from members.services.access import may_view_personal_data, personal_data_reveal
 from organizations.export_jobs import export_or_queue
 from organizations.locking import EditConflict
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import get_in_scope_or_404
+from organizations.scopes import get_editable_or_404, get_in_scope_or_404
 from organizations.views.common import paginate, query_without_page
 
 
@@ -149,7 +149,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_in_scope_or_404(Member.objects.all(), request.user, pk=pk)
+    member = get_editable_or_404(Member.objects.all(), request.user, pk=pk)
     require(request.user, Perm.EDIT_MEMBERS)
     initial = {
         "name": member.name,
@@ -183,7 +183,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_in_scope_or_404(
+    # An ended membership is history, read-only (403); another scope's is not found (404).
+    membership = get_editable_or_404(
         Membership.objects.select_related("member", "union"), request.user, pk=pk
     )
     require(request.user, Perm.EDIT_MEMBERS)
@@ -207,3 +208,17 @@ def membership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("members:member_detail", args=[membership.member_id]),
     }
     return render(request, "members/membership_end.html", context)
+
+
+@login_required
+def former_members(request: HttpRequest) -> HttpResponse:
+    """The scope's ended memberships: its own history rows, read-only. A person who left
+    for another county is named only as the row names them; their page is that county's."""
+    require(request.user, Perm.VIEW)
+    q = request.GET.get("q", "").strip()
+    context = {
+        "page": paginate(request, former_memberships(request.user, q=q)),
+        "q": q,
+        "query": query_without_page(request),
+    }
+    return render(request, "members/former_list.html", context)

@@ -13,17 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from members.forms import TransferAcceptForm, TransferIssueForm
 from members.join_links import qr_data_uri, verify_code, verify_code_ok
-from members.models import Membership, Transfer
+from members.models import Member, Membership, Transfer
 from members.services import MemberError, transfer_accept, transfer_cancel, transfer_issue
 from members.services.transfers import normalize_number
 from organizations.permissions import Perm, require
-from organizations.scopes import get_in_scope_or_404
+from organizations.scopes import get_editable_or_404, get_in_scope_or_404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_in_scope_or_404(
+    membership = get_editable_or_404(
         Membership.objects.select_related("member", "union"), request.user, pk=pk
     )
     require(request.user, Perm.EDIT_MEMBERS)
@@ -60,7 +60,13 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     verify_url = request.build_absolute_uri(
         reverse("join:transfer_verify", args=[transfer.number]) + f"?c={verify_code(transfer.number)}"
     )
-    context = {"transfer": transfer, "verify_url": verify_url, "qr": qr_data_uri(verify_url)}
+    context = {
+        "transfer": transfer,
+        "verify_url": verify_url,
+        "qr": qr_data_uri(verify_url),
+        # Once the person has moved on, the sending side keeps the certificate, not their page.
+        "member_here": Member.objects.visible_to(request.user).filter(pk=transfer.member_id).exists(),
+    }
     return render(request, "members/transfer_certificate.html", context)
 
 
@@ -90,7 +96,8 @@ def transfer_accept_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    transfer = get_in_scope_or_404(Transfer.objects.all(), request.user, pk=pk)
+    # An accepted certificate is history: the sending side reads it (403 here).
+    transfer = get_editable_or_404(Transfer.objects.all(), request.user, pk=pk)
     require(request.user, Perm.EDIT_MEMBERS)
     if request.method == "POST":
         try:

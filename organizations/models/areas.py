@@ -6,6 +6,7 @@ join (see organizations.scopes).
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,13 @@ CODE_LENGTH = {
 
 class AreaQuerySet(ScopedQuerySet):
     area_lookup = "code"
+    area_data = True
+
+    def federation_condition(self) -> Q:
+        # The areas the federation's affiliates stand in, from their village up to the region.
+        from organizations.models.directory import affiliate_area_codes
+
+        return Q(code__in=affiliate_area_codes())
 
     def under(self, prefix: str) -> "AreaQuerySet":
         """Areas whose code lies in the subtree selected by prefix."""

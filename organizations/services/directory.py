@@ -83,6 +83,15 @@ def check_area(user: User, area: Area) -> None:
         raise DirectoryError(_("地区“%(code)s”不在您的管辖范围内。") % {"code": area.code}, "area")
 
 
+def check_area_data(user: User, area: Area) -> None:
+    """Parks and townships are area data: kept by area staff within their subtree. The
+    federation reads those its affiliates stand in and changes none (DESIGN)."""
+    if not Scope.for_user(user).edits_area_data:
+        raise DirectoryError(_("园区和乡镇资料由所在县区、地市工会或区总工会维护。"), "area")
+    if not Area.objects.editable_by(user).filter(pk=area.pk).exists():
+        raise DirectoryError(_("地区“%(code)s”不在您的管辖范围内。") % {"code": area.code}, "area")
+
+
 def check_counts(employees: int, migrant_workers: int) -> None:
     if migrant_workers > employees:
         raise DirectoryError(
@@ -306,6 +315,7 @@ def park_create(*, user: User, **fields: Any) -> Park:
     require(user, Perm.EDIT_DIRECTORY)
     park = Park(**fields)
     check_area(user, park.area)
+    check_area_data(user, park.area)
     _full_clean(park)
     park.save()
     audit.record(user=user, action=AuditAction.CREATE, obj=park, changes=_changes(fields))
@@ -315,10 +325,13 @@ def park_create(*, user: User, **fields: Any) -> Park:
 @transaction.atomic
 def park_update(*, user: User, park: Park, seen_version: int, **fields: Any) -> Park:
     require(user, Perm.EDIT_DIRECTORY)
+    if not Park.objects.editable_by(user).filter(pk=park.pk).exists():
+        raise DirectoryError(_("园区和乡镇资料由所在县区、地市工会或区总工会维护。"))
     before = audit.snapshot(park, fields)
     for name, value in fields.items():
         setattr(park, name, value)
     check_area(user, park.area)
+    check_area_data(user, park.area)
     _full_clean(park)
     save_with_version(park, seen_version, list(fields))
     audit.record(
@@ -336,10 +349,11 @@ def eight_haves_confirm(
     require(user, Perm.EDIT_DIRECTORY)
     if township.level != AreaLevel.TOWNSHIP:
         raise DirectoryError(_("“八有”只针对乡镇（街道）工会。"))
-    if Scope.for_user(user).kind != "area":
+    if not Scope.for_user(user).edits_area_data:
         # Townships belong to the area unions' chain; the federation works with its affiliates.
         raise DirectoryError(_("乡镇工会“八有”由所在县区、地市工会或区总工会确认。"))
     check_area(user, township)
+    check_area_data(user, township)
     check_not_future(checked_on, _("确认日期"), "checked_on")
     values = {item.value: bool(haves.get(item.value, False)) for item in EightHaves}
     check, created = EightHavesCheck.objects.update_or_create(

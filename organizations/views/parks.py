@@ -16,9 +16,14 @@ from organizations.locking import EditConflict
 from organizations.models import Area, AreaLevel, EightHavesCheck, Park, Role, Union, UnionKind
 from organizations.models.directory import EightHaves
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import Scope, get_in_scope_or_404
+from organizations.scopes import Scope, get_editable_or_404, get_in_scope_or_404
 from organizations.services.directory import DirectoryError, eight_haves_confirm, park_create, park_update
 from organizations.views.common import page_date, paginate, refuse
+
+
+def may_edit_area_data(user) -> bool:
+    """Parks and townships are area data: kept by area staff with the directory right."""
+    return has_perm(user, Perm.EDIT_DIRECTORY) and Scope.for_user(user).edits_area_data
 
 
 @login_required
@@ -35,7 +40,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, parks),
         "day": day,
-        "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
+        "can_edit": may_edit_area_data(request.user),
     }
     return render(request, "organizations/park_list.html", context)
 
@@ -44,6 +49,8 @@ def park_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def park_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.EDIT_DIRECTORY)
+    if not may_edit_area_data(request.user):
+        raise PermissionDenied  # the federation reads parks; the area unions keep them
     initial = {"area": request.user.area_id} if request.user.role == Role.COUNTY else {}
     form = ParkForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +70,7 @@ def park_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    park = get_in_scope_or_404(Park.objects.select_related("area"), request.user, pk=pk)
+    park = get_editable_or_404(Park.objects.select_related("area"), request.user, pk=pk)
     require(request.user, Perm.EDIT_DIRECTORY)
     initial = {
         "name": park.name,
@@ -98,7 +105,7 @@ def township_eight_haves(request: HttpRequest, code: str) -> HttpResponse:
     township = get_in_scope_or_404(Area.objects.filter(level=AreaLevel.TOWNSHIP), request.user, code=code)
     require(request.user, Perm.VIEW)
     checks = list(EightHavesCheck.objects.filter(township=township).select_related("checked_by"))
-    can_edit = has_perm(request.user, Perm.EDIT_DIRECTORY) and Scope.for_user(request.user).kind == "area"
+    can_edit = may_edit_area_data(request.user)
     latest = checks[0] if checks else None
     initial = {item.value: getattr(latest, item.value) for item in EightHaves} if latest else {}
     form = EightHavesForm(request.POST or None, initial=initial)

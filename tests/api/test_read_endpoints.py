@@ -89,15 +89,17 @@ def test_members_are_masked_as_on_the_pages_even_for_personal_data_viewers(recor
 
 
 def test_a_member_shows_only_the_memberships_inside_the_scope(records, county, other_prefecture):
-    """Someone who moved from Chengguan to Shigatse: Chengguan sees its own spell, not where they went."""
+    """Someone who moved from Chengguan to Shigatse lies in Shigatse now (DESIGN): Chengguan
+    is told 404 and lists them no more; Shigatse sees its own spell, not where they came from."""
     member = records["mine"]["member"]
     Membership.objects.filter(member=member).update(
         left_on=dt.date(2016, 1, 1), end_reason=EndReason.TRANSFER_OUT
     )
     far_union = records["far"]["union"]
     MembershipFactory(member=member, union=far_union, joined_on=dt.date(2016, 1, 1))
-    mine = api_for(county).get(f"/api/v1/members/{member.pk}/").json()
-    assert [m["union"] for m in mine["memberships"]] == [records["mine"]["union"].pk]
+    assert api_for(county).get(f"/api/v1/members/{member.pk}/").status_code == 404
+    listed = api_for(county).get("/api/v1/members/").json()
+    assert member.pk not in [row["id"] for row in listed["results"]]
     far = api_for(other_prefecture).get(f"/api/v1/members/{member.pk}/").json()
     assert [m["union"] for m in far["memberships"]] == [far_union.pk]
 

@@ -9,6 +9,15 @@ on three sides of the scope lines, each carrying its own marker text:
 - "far": Shigatse's Samzhubzê (540202), another prefecture.
 
 A page that shows a marker from a side the persona may not see has leaked.
+
+Beside them, two sides of history (HISTORY), whose records lie on different
+sides of the lines:
+
+- "left": a person who transferred from Chengguan to Doilungdêqên. The person
+  lies in Doilungdêqên now; their old membership, the certificate and the
+  sending union lie in Chengguan, which reads those rows and not the person.
+- "closed": a Chengguan union dissolved, the firm it covered closed, and the
+  membership that ended with them (the person still lies in Chengguan).
 """
 
 from __future__ import annotations
@@ -20,8 +29,33 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from organizations.divisions import code_prefix
+
 SIDES = {"mine": "540102", "fed": "540102", "theirs": "540103", "far": "540202"}
 MARKERS = {"mine": "城关标记", "fed": "联合会标记", "theirs": "堆龙标记", "far": "桑珠孜标记"}
+# The federation's affiliates stand in this township: the area data it may read
+# is the township and the areas above it, and the park they stand in.
+FED_TOWNSHIP = "540102001"
+# Where each history record lies, by model key.
+HISTORY = {
+    "left": {"member": "540103", "membership": "540102", "transfer": "540102", "union": "540102"},
+    "closed": {"member": "540102", "membership": "540102", "union": "540102", "enterprise": "540102"},
+}
+ALL_SIDES = [*SIDES, *HISTORY]
+# History's texts, and which record a persona must see to be shown each. A certificate
+# names both unions to both ends (as its public check page does); a person's current
+# data (household registration, employer) is for the scope they lie in.
+HISTORY_TEXTS = {
+    "迁出标记会员": ("left", ("member", "membership")),
+    "迁出标记户籍": ("left", ("member",)),
+    "迁入标记建筑有限公司": ("left", ("member",)),
+    "迁出标记工会": ("left", ("union", "member")),
+    "迁入标记工会": ("left", ("member", "membership")),
+    "撤销标记工会": ("closed", ("union",)),
+    "撤销标记建筑有限公司": ("closed", ("enterprise",)),
+    "撤销标记会员": ("closed", ("member",)),
+    "撤销标记户籍": ("closed", ("member",)),
+}
 # The text each record carries, so a page that shows it can be caught.
 NAMES = {
     "park": "{}园区",
@@ -54,26 +88,40 @@ PERSONAS = [
 ]
 
 
+def place(side: str, model: str) -> str:
+    """The area code the side's record of model lies in."""
+    if side in HISTORY:
+        return HISTORY[side].get(model, "540102")
+    if side == "fed" and model in ("township", "enterprise"):
+        return FED_TOWNSHIP
+    return f"{SIDES[side]}001" if model == "township" else SIDES[side]
+
+
 def may_see(persona: str, model: str, side: str) -> bool:
     """DESIGN's scopes, restated for the walk's records."""
     if model in ("importjob", "exportjob", "downloadjob"):
-        return JOB_OWNERS[side] == persona
+        return JOB_OWNERS.get(side) == persona
     if model == "drive":
         return True  # one drive for the region; its pages are HQ's by role, not by scope
     if model in ("report", "acceptance", "case", "casephoto", "inspection", "problem"):
-        return may_see_unit(persona, UNIT_OF_SIDE[side])
+        return side in UNIT_OF_SIDE and may_see_unit(persona, UNIT_OF_SIDE[side])
     if model == "target" and persona == "union_staff":
         return side == "mine"  # a union's staff work within their union's county
     if model == "application":
         model = "member"  # an application lies where the union it asks to join lies
+    code = place(side, model)
     if persona in ("hq", "hq_viewer"):
         return True
     if persona in PERSONA_PREFIX:
-        return SIDES[side].startswith(PERSONA_PREFIX[persona])
-    if persona == "federation":  # affiliates anywhere; parks are reference data for everyone
-        return model == "park" or side == "fed"
-    if persona == "union_staff":  # its own union (not in the walk's world); parks of its county
-        return model == "park" and SIDES[side] == "540102"
+        return code.startswith(PERSONA_PREFIX[persona])
+    if persona == "federation":
+        # Its affiliates (the "fed" side's records), and the area data they stand in:
+        # their township, the areas above it, their park; no other park or township.
+        if model in ("area", "township"):
+            return FED_TOWNSHIP.startswith(code_prefix(code))
+        return side == "fed"
+    if persona == "union_staff":  # its own union (not in the walk's world); its county's area data
+        return model in ("park", "area", "township") and code.startswith("540102")
     raise ValueError(persona)
 
 
@@ -95,6 +143,12 @@ def forbidden_texts(persona: str) -> list[str]:
         for model, template in NAMES.items()
         for side in SIDES
         if not may_see(persona, model, side)
+    ]
+    texts += [f"{MARKERS[side]}户籍" for side in SIDES if not may_see(persona, "member", side)]
+    texts += [
+        text
+        for text, (side, models) in HISTORY_TEXTS.items()
+        if not any(may_see(persona, model, side) for model in models)
     ]
     texts += [
         template.format(MARKERS[side])
@@ -161,7 +215,7 @@ def build_world(users: dict[str, Any]) -> World:
     from members.models import ImportJob, JoinApplication, JoinChannel, Member, Membership
     from members.services.applications import application_submit
     from members.services.transfers import transfer_issue
-    from organizations.models import Area, DownloadJob
+    from organizations.models import Area, DownloadJob, EightHavesCheck
     from tests.factories import EnterpriseFactory, ParkFactory, UnionFactory
 
     world = World()
@@ -175,9 +229,14 @@ def build_world(users: dict[str, Any]) -> World:
             code=f"{code}001", defaults={"name_zh": f"{marker}街道", "level": "township", "parent": area}
         )
         world.add("township", side, township)
+        # A check entered by nobody (the demo's are): its page must still answer.
+        EightHavesCheck.objects.get_or_create(township=township, checked_on=dt.date(2015, 6, 1))
         park = ParkFactory(name=NAMES["park"].format(marker), area=area)
         enterprise = EnterpriseFactory(
-            name=NAMES["enterprise"].format(marker), area=area, park=park, federation_affiliate=affiliate
+            name=NAMES["enterprise"].format(marker),
+            area=township if affiliate else area,
+            park=park,
+            federation_affiliate=affiliate,
         )
         union = UnionFactory(name=NAMES["union"].format(marker), area=area, federation_affiliate=affiliate)
         member = Member(
@@ -185,6 +244,7 @@ def build_world(users: dict[str, Any]) -> World:
             birth_date=dt.date(1990, 1, 1 + index),
             sex="M",
             ethnicity="藏族",
+            hukou_place=f"{marker}户籍",
             is_migrant=True,
         )
         member.set_id_number(make_id_number(code, member.birth_date, 101 + 2 * index))
@@ -224,7 +284,64 @@ def build_world(users: dict[str, Any]) -> World:
             ("membership", membership),
         ):
             world.add(key, side, obj)
+    _add_history(world, users)
     return world
+
+
+def _person(name: str, code: str, born: dt.date, serial: int, hukou: str):
+    from members.idnumber import make_id_number
+    from members.models import Member
+
+    member = Member(name=name, birth_date=born, sex="F", ethnicity="藏族", hukou_place=hukou, is_migrant=True)
+    member.set_id_number(make_id_number(code, born, serial))
+    member.save()
+    return member
+
+
+def _add_history(world: World, users: dict[str, Any]) -> None:
+    """The "left" and "closed" sides (see the module's docstring)."""
+    from members.models import EndReason, JoinChannel, Membership
+    from members.services.transfers import transfer_accept, transfer_issue
+    from organizations.models import Coverage
+    from tests.factories import EnterpriseFactory, UnionFactory
+
+    sending = UnionFactory(name="迁出标记工会", area_id="540102", founded_on=dt.date(2014, 1, 1))
+    receiving = UnionFactory(name="迁入标记工会", area_id="540103", founded_on=dt.date(2014, 1, 1))
+    employer = EnterpriseFactory(name="迁入标记建筑有限公司", area_id="540103")
+    moved = _person("迁出标记会员", "540102", dt.date(1992, 4, 1), 301, "迁出标记户籍")
+    old = Membership.objects.create(
+        member=moved, union=sending, joined_on=dt.date(2015, 3, 1), channel=JoinChannel.SOURCE
+    )
+    transfer = transfer_issue(user=users["county"], membership=old, issued_on=dt.date(2016, 3, 1))
+    transfer_accept(
+        user=users["other_county"],
+        number=transfer.number,
+        union=receiving,
+        employer=employer,
+        accepted_on=dt.date(2016, 4, 1),
+    )
+    old.refresh_from_db()
+    transfer.refresh_from_db()
+    for key, obj in (("member", moved), ("membership", old), ("transfer", transfer), ("union", sending)):
+        world.add(key, "left", obj)
+
+    ended = dt.date(2016, 6, 30)
+    union = UnionFactory(
+        name="撤销标记工会", area_id="540102", founded_on=dt.date(2014, 1, 1), dissolved_on=ended
+    )
+    firm = EnterpriseFactory(name="撤销标记建筑有限公司", area_id="540102", closed_on=ended)
+    Coverage.objects.create(union=union, enterprise=firm, started_on=dt.date(2014, 1, 1), ended_on=ended)
+    lapsed = _person("撤销标记会员", "540102", dt.date(1993, 5, 1), 303, "撤销标记户籍")
+    membership = Membership.objects.create(
+        member=lapsed,
+        union=union,
+        employer=firm,
+        joined_on=dt.date(2015, 1, 1),
+        left_on=ended,
+        end_reason=EndReason.LAPSED,
+    )
+    for key, obj in (("member", lapsed), ("membership", membership), ("union", union), ("enterprise", firm)):
+        world.add(key, "closed", obj)
 
 
 def _add_unit_records(world: World, users: dict[str, Any]) -> None:
