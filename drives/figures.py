@@ -166,7 +166,12 @@ def compute_many(
 
 
 def compute_records(
-    scopes: Iterable[Scope], day: dt.date, *, drive: Drive | None = None, period: Period | None = None
+    scopes: Iterable[Scope],
+    day: dt.date,
+    *,
+    drive: Drive | None = None,
+    period: Period | None = None,
+    lines: TargetLines | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The figures that come from dated records (all but reporting completeness): what
     the roll-up stores, since only a change to a dated record can move them."""
@@ -177,7 +182,7 @@ def compute_records(
     if drive is None:
         drive = Drive.objects.filter(year=day.year).first()
     results: dict[str, dict[str, Any]] = {scope.key: {} for scope in unique}
-    lines = TargetLines.of(drive)
+    lines = lines if lines is not None else TargetLines.of(drive)
     _member_figures(unique, day, period, drive, lines, results)
     _enterprise_figures(unique, day, results)
     _place_figures(unique, day, results)
@@ -528,9 +533,11 @@ def expected_units(scope: Scope, units: list[str]) -> list[str]:
     return inside
 
 
-def reporting_drive(day: dt.date) -> Drive | None:
-    """The drive whose reports fall due around day: day's year's, else the latest before
-    (its last period's deadline is in January of the next year)."""
+def reporting_drive(day: dt.date, drive: Drive | None = None) -> Drive | None:
+    """The drive whose reports fall due around day: day's year's (`drive`, when the caller
+    has it already), else the latest before (its last deadline is in January of the next year)."""
+    if drive is not None and drive.year == day.year:
+        return drive
     return Drive.objects.current(day)
 
 
@@ -585,18 +592,30 @@ def reporting_by_period(
     return found
 
 
+@dataclass(frozen=True)
+class Reporting:
+    """Completeness on a day: the period due (whose counts are the figures) and, apart, the
+    period running with its counts so far."""
+
+    due: Period | None
+    running: Period | None
+    running_counts: dict[str, dict[str, int | None]]
+
+
 def add_reporting(
     results: dict[str, dict[str, Any]], scopes: list[Scope], day: dt.date, *, drive: Drive | None = None
-) -> Period | None:
-    """Add reporting completeness on day to each scope's figures; returns the period due.
+) -> Reporting:
+    """Add reporting completeness on day to each scope's figures (two queries for both periods).
 
-    Never stored in snapshots: a report can be submitted after any roll-up, and
-    the figure is two small queries."""
-    drive = drive if drive is not None else reporting_drive(day)
-    due = period_due(drive, day)
-    for key, counts in reporting(scopes, drive, due).items():
-        results[key].update(counts)
-    return due
+    Never stored in snapshots: a report can be submitted after any roll-up."""
+    drive = reporting_drive(day, drive)
+    due, running = period_due(drive, day), period_running(drive, day)
+    asked = [period for period in (due, running) if period is not None]
+    counts = reporting_by_period(scopes, drive, asked) if asked else {}
+    empty = {scope.key: dict.fromkeys(REPORTING_FIGURES) for scope in scopes}
+    for key, found in (counts[due.name] if due else empty).items():
+        results[key].update(found)
+    return Reporting(due, running, counts[running.name] if running else empty)
 
 
 # --- a parent and its children ---------------------------------------------------
@@ -623,7 +642,8 @@ def breakdown(
     total: dict[str, Any],
     children: dict[str, dict[str, Any]],
     *,
-    drive: Drive | None,
+    drive: Drive | None = None,
+    lines: TargetLines | None = None,
     names: Iterable[str] = COUNT_FIGURES,
 ) -> Remainder | None:
     """total − Σ children for each count figure, with the reasons, or None when they add up.
@@ -643,7 +663,7 @@ def breakdown(
             differences[name] = value - summed
     if not differences:
         return None
-    lines = TargetLines.of(drive)
+    lines = lines if lines is not None else TargetLines.of(drive)
     reasons = []
     declared, _below = lines.declared_baselines(parent)
     if "target_members" in differences:

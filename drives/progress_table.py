@@ -82,7 +82,7 @@ def progress_rows(user: User, drive: Drive, day: dt.date) -> list[Row]:
                 scope,
                 found[scope.key],
                 {c.code: found[scopes[c.code].key] for c in counties},
-                drive=drive,
+                lines=found.lines,
                 names=("target_members", "members_baseline", "members_total"),
             )
             if remainder is not None and counties:

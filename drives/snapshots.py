@@ -26,7 +26,12 @@ class Reading:
     figures: dict[str, dict[str, Any]]  # by scope key
     from_snapshot: set[str] = field(default_factory=set)  # the keys read from a fresh snapshot
     refreshing: set[str] = field(default_factory=set)  # keys whose snapshot is stale, computed live
-    period_due: Period | None = None  # the reporting period the completeness figures are of
+    reporting: figures.Reporting | None = None  # the periods the completeness figures are of
+    lines: figures.TargetLines | None = None  # the drive's target lines, as the figures read them
+
+    @property
+    def period_due(self) -> Period | None:
+        return self.reporting.due if self.reporting else None
 
     def __getitem__(self, key: str) -> dict[str, Any]:
         return self.figures[key]
@@ -43,10 +48,13 @@ def figures_at(scopes: Iterable[Scope], day: dt.date, *, drive: Drive | None = N
     period = Period.containing(day)
     stored, stale = _fresh_snapshots(drive, period, day, [scope.key for scope in unique])
     missing = [scope for scope in unique if scope.key not in stored]
-    computed = figures.compute_records(missing, day, drive=drive, period=period) if missing else {}
+    lines = figures.TargetLines.of(drive)
+    computed = (
+        figures.compute_records(missing, day, drive=drive, period=period, lines=lines) if missing else {}
+    )
     found = {scope.key: dict(stored.get(scope.key) or computed[scope.key]) for scope in unique}
-    due = figures.add_reporting(found, unique, day)
-    return Reading(found, set(stored), stale - set(stored), due)
+    reporting = figures.add_reporting(found, unique, day, drive=drive)
+    return Reading(found, set(stored), stale - set(stored), reporting, lines)
 
 
 def _fresh_snapshots(

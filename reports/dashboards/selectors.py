@@ -118,9 +118,8 @@ def figures_for(targets: list[FigureScope], day: dt.date) -> tuple[dict[str, dic
     return {t.key: reading[t.scope.key] for t in targets}, reading
 
 
-def trend(target: FigureScope, day: dt.date) -> list[TrendPoint]:
+def trend(target: FigureScope, day: dt.date, drive: Drive | None) -> list[TrendPoint]:
     """members_total at the end of each of the drive's periods up to day (at day for the last)."""
-    drive = drive_for(day)
     if drive is None:
         return []
     return [
@@ -141,27 +140,29 @@ def inspection_problems(target: FigureScope, day: dt.date) -> dict[str, int]:
 
 def build_dashboard(target: FigureScope, day: dt.date, *, with_trend: bool = False) -> Dashboard:
     unit_level, children = child_scopes(target)
-    found, reading = figures_for([target, *children], day)
+    drive = drive_for(day)
+    reading = figures_at([t.scope for t in [target, *children]], day, drive=drive)
+    found = {t.key: reading[t.scope.key] for t in [target, *children]}
     units = [Unit(child, found[child.key], dashboard_url(child)) for child in children]
     # The federation overlaps the prefectures: it is shown beside them, never summed with them.
     parts = {unit.target.key: unit.figures for unit in units if not unit.target.is_federation}
-    drive = drive_for(day)
-    reporting_drive = figures.reporting_drive(day)
-    running = figures.period_running(reporting_drive, day)
+    reporting = reading.reporting
     return Dashboard(
         target=target,
         day=day,
         figures=found[target.key],
         units=units,
         unit_level=unit_level,
-        trend=trend(target, day) if with_trend else [],
+        trend=trend(target, day, drive) if with_trend else [],
         period=Period.containing(day),
         from_snapshot=reading.all_from_snapshot,
         refreshing=bool(reading.refreshing),
-        remainder=figures.breakdown(target.scope, found[target.key], parts, drive=drive) if units else None,
-        period_due=reading.period_due,
-        period_running=running,
-        running=figures.reporting([target.scope], reporting_drive, running)[target.scope.key],
+        remainder=figures.breakdown(target.scope, found[target.key], parts, lines=reading.lines)
+        if units
+        else None,
+        period_due=reporting.due,
+        period_running=reporting.running,
+        running=reporting.running_counts[target.scope.key],
         inspections=inspection_problems(target, day),
     )
 
