@@ -2,8 +2,11 @@
 
 A file of more than JOB_THRESHOLD rows is not checked inside the request: an
 ImportJob is queued on commit, a worker runs the import (check, then save all
-rows or none), and the browser polls its progress. Progress lives in the cache
-because the worker holds the job's row locked inside its transaction.
+rows or none), and the browser polls its progress. Progress is on the job row:
+the worker's heartbeat (organizations.job_runs) writes the rows checked so
+far from its own connection while the import's transaction is open, so the
+page reads one status (queued, running, done, failed) from one place, and a
+Redis outage does not blank it.
 """
 
 from __future__ import annotations
@@ -11,39 +14,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 
 from members.models import ImportJob
+from organizations.job_runs import interruption_notice
 
 JOB_THRESHOLD = 2000
-PROGRESS_TTL = 24 * 3600
-
-
-def progress_key(job_id: int) -> str:
-    return f"members:import-job:{job_id}:progress"
-
-
-def report_progress(job_id: int, stage: str, done: int, total: int) -> None:
-    cache.set(progress_key(job_id), {"stage": stage, "done": done, "total": total}, PROGRESS_TTL)
 
 
 def job_progress(job: ImportJob) -> dict:
-    """What the progress bar shows: stage, done, total, percent, and the outcome once finished."""
-    if job.finished:
-        state = {"stage": job.status, "done": job.total, "total": job.total}
-    else:
-        state = cache.get(progress_key(job.pk)) or {"stage": job.status, "done": 0, "total": job.total}
-    total = state["total"] or 0
-    percent = 100 if job.finished else (int(state["done"] * 100 / total) if total else 0)
+    """What the progress bar shows: status, rows done of total, percent, and the outcome once finished."""
+    total = job.total or 0
+    done = total if job.finished else min(job.processed, total) if total else job.processed
+    percent = 100 if job.finished else (int(done * 100 / total) if total else 0)
     return {
         "status": job.status,
-        "status_label": job.get_status_display(),
-        "stage": state["stage"],
-        "done": state["done"],
+        "status_label": str(job.get_status_display()),
+        "done": done,
         "total": total,
         "percent": percent,
         "finished": job.finished,
         "saved": job.saved,
+        "notice": interruption_notice(job),
         "file_error": job.result.get("file_error", ""),
         "error_count": len(job.result.get("errors", [])),
     }

@@ -17,6 +17,7 @@ from members.ethnicity import ETHNICITY_CHOICES
 from members.idnumber import mask_id_number
 from members.personal_data import decrypt
 from members.phone import mask_phone
+from organizations.models import JobRun
 from organizations.scopes import ScopedQuerySet
 
 NEW_GENERATION_BORN_FROM = dt.date(1980, 1, 1)
@@ -370,7 +371,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("有错误，未保存")
 
 
-class ImportJob(models.Model):
+class ImportJob(JobRun):
     """A large member import run by a Celery worker; its owner polls its progress."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

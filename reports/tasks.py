@@ -2,18 +2,23 @@
 
 The task takes the job's id, re-checks that its owner may still export the
 region's forms, builds the workbook with progress written to the job row, and
-stores the file on the job. Idempotent: a finished job is left alone, and a
-redelivered one simply builds the same file again.
+stores the file on the job. Idempotent, and it survives a dead worker
+(organizations.job_runs): the run claims the job, a heartbeat thread keeps the
+row's heartbeat and progress fresh, and only the run holding the job stores
+its file; a finished job, or one a live worker is running, is left alone, and
+one whose worker died is queued again by the sweep and built again.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from drives.periods import Period
+from organizations.job_runs import Heartbeat, claim, not_claimed, release
 from organizations.permissions import Perm, has_perm
 from reports.excel import acceptance_table, progress_table
 from reports.models import ExportJob, ExportStatus
@@ -27,29 +32,41 @@ from reports.models import ExportJob, ExportStatus
     max_retries=5,
 )
 def build_form(job_id: int) -> str:
-    job = ExportJob.objects.select_related("owner", "drive").filter(pk=job_id).first()
+    job = claim(ExportJob.objects.select_related("owner", "drive"), job_id)
     if job is None:
-        return "no such job"
-    if job.status == ExportStatus.DONE:
-        return job.status
+        return not_claimed(ExportJob, job_id)
+    mine = ExportJob.objects.filter(pk=job.pk, run_token=job.run_token, status=ExportStatus.RUNNING)
     owner = job.owner
     if not (owner.is_active and owner.is_hq and has_perm(owner, Perm.EXPORT)):
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=gettext_noop("该账号已无导出权限。")
-        )
+        mine.update(status=ExportStatus.FAILED, error=gettext_noop("该账号已无导出权限。"))
         return ExportStatus.FAILED
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
+
+    try:
+        with Heartbeat(job, progress_field="done") as beat:
+            content, filename = _build(job, beat)
+    except OperationalError:
+        release(job)  # the retry claims it at once, not after the heartbeat goes stale
+        raise
+    if not mine.update(status=ExportStatus.DONE, content=content, filename=filename, done=F("total")):
+        return "given to another run"
+    return ExportStatus.DONE
+
+
+def _build(job: ExportJob, beat: Heartbeat) -> tuple[bytes, str]:
+    totals = set()
 
     def progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+        if total not in totals:
+            totals.add(total)
+            ExportJob.objects.filter(pk=job.pk).update(total=total)
+        beat.progress(done)
 
     today = timezone.localdate()
     if job.kind == "acceptance":
-        content = acceptance_table(job.drive, today=today, progress=progress)
-        filename = f"{job.drive.year}年终考核验收表.xlsx"
-    else:
-        period = Period.parse(job.period)
-        content = progress_table(job.drive, period, today=today, progress=progress)
-        filename = f"{period.name}双月进展统计表.xlsx"
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, content=content, filename=filename)
-    return ExportStatus.DONE
+        return acceptance_table(
+            job.drive, today=today, progress=progress
+        ), f"{job.drive.year}年终考核验收表.xlsx"
+    period = Period.parse(job.period)
+    return progress_table(
+        job.drive, period, today=today, progress=progress
+    ), f"{period.name}双月进展统计表.xlsx"

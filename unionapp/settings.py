@@ -169,6 +169,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose worker died is redelivered once this many seconds have passed
 # since it was taken (the worker-kill test shortens it through the environment).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A running job writes a heartbeat to its row every JOB_HEARTBEAT_SECONDS; one
+# silent for JOB_STALE_SECONDS lost its worker and is queued again, at most
+# JOB_MAX_REQUEUES times (organizations/job_runs.py).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 90)
+JOB_MAX_REQUEUES = env_int("JOB_MAX_REQUEUES", 3)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "members.tasks.*": {"queue": "imports"},
@@ -186,6 +192,12 @@ CELERY_BEAT_SCHEDULE = {
     "rollup-period-just-ended": {
         "task": "drives.tasks.rollup_just_ended",
         "schedule": crontab(hour=0, minute=30, day_of_month=1, month_of_year="1,3,5,7,9,11"),
+    },
+    # Jobs whose worker died (no heartbeat for JOB_STALE_SECONDS) are queued again
+    # within minutes instead of waiting for the visibility timeout (organizations/job_runs.py).
+    "requeue-stalled-jobs": {
+        "task": "organizations.tasks.requeue_stalled_jobs",
+        "schedule": float(env_int("JOB_SWEEP_SECONDS", 60)),
     },
     # Snapshots a later change made stale are rolled up again (drives.freshness);
     # a page reads them live meanwhile, so this only restores speed.

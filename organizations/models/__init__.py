@@ -10,7 +10,7 @@ from organizations.models.directory import (
     Union,
     UnionKind,
 )
-from organizations.models.jobs import DownloadJob, DownloadStatus
+from organizations.models.jobs import DownloadJob, DownloadStatus, JobRun
 from organizations.models.login_throttle import LoginThrottle
 from organizations.models.users import Role, User
 
@@ -24,6 +24,7 @@ __all__ = [
     "DownloadStatus",
     "EightHavesCheck",
     "Enterprise",
+    "JobRun",
     "LoginThrottle",
     "Ownership",
     "Park",

@@ -7,6 +7,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class JobRun(models.Model):
+    """Who is running a background job, and whether they are alive (organizations.job_runs).
+
+    The running task writes `heartbeat_at` every few seconds from its own connection; a job
+    still "running" whose heartbeat has stopped lost its worker, and the sweep queues it again
+    (`requeued_at`, `requeue_count`). `run_token` names the run that claimed the job, so only
+    that run may finish it. Every job model here shares one status vocabulary: queued,
+    running, done, failed.
+    """
+
+    run_token = models.CharField(max_length=32, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requeued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requeue_count = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class DownloadStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("生成中")
@@ -14,7 +33,7 @@ class DownloadStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class DownloadJob(models.Model):
+class DownloadJob(JobRun):
     """A large .xlsx/.csv export built by a Celery worker; only its owner sees it.
 
     The row names the export by its registry key (export_jobs.EXPORTS) and the

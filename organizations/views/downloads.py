@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from organizations.export_jobs import job_path
+from organizations.job_runs import interruption_notice
 from organizations.models import DownloadJob, DownloadStatus
 from organizations.permissions import Perm, require
 from organizations.tabular.exporter import CSV_CONTENT_TYPE, content_disposition
@@ -31,7 +33,8 @@ def _state(job: DownloadJob) -> dict:
         "total": job.total,
         "percent": job.percent,
         "finished": job.finished,
-        "error": job.error,
+        "error": _(job.error) if job.error else "",
+        "notice": interruption_notice(job),
     }
 
 

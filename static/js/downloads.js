@@ -8,6 +8,7 @@
   var status = box.querySelector("[data-role=status]");
   var error = box.querySelector("[data-role=error]");
   var link = box.querySelector("[data-role=download]");
+  var notice = box.querySelector("[data-role=notice]");
 
   function show(percent) {
     bar.textContent = percent + "%";
@@ -26,6 +27,9 @@
         show(state.percent);
         status.textContent = state.status_label +
           (!state.finished && state.total ? " " + state.done + " / " + state.total : "");
+        // A worker died and the job was queued again: say so, with the time.
+        notice.textContent = state.notice || "";
+        notice.classList.toggle("d-none", !state.notice);
         if (state.status === "done") {
           link.classList.remove("d-none");
         } else if (state.status === "failed") {

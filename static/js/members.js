@@ -15,8 +15,9 @@
   }
   var bar = job.querySelector("[data-role=bar]");
   var status = job.querySelector("[data-role=status]");
-  // The page carries the stage names in the user's language.
-  var stages = { working: job.dataset.labelWorking, queued: job.dataset.labelQueued, running: job.dataset.labelRunning };
+  var notice = job.querySelector("[data-role=notice]");
+  // The page carries the status words in the user's language.
+  var labels = { queued: job.dataset.labelQueued, running: job.dataset.labelRunning };
 
   function poll() {
     fetch(job.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -26,8 +27,11 @@
         bar.parentElement.setAttribute("aria-valuenow", state.percent);
         // CSSOM changes are allowed by the CSP (only style attributes in markup are not).
         bar.style.width = state.percent + "%";
-        status.textContent = state.finished ? state.status_label : (stages[state.stage] || state.status_label) +
+        status.textContent = state.finished ? state.status_label : (labels[state.status] || state.status_label) +
           (state.total ? " " + state.done + " / " + state.total : "");
+        // A worker died and the job was queued again: say so, with the time.
+        notice.textContent = state.notice || "";
+        notice.classList.toggle("d-none", !state.notice);
         if (state.finished) {
           window.location.reload();
         } else {

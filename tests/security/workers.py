@@ -53,9 +53,15 @@ def use_short_visibility_timeout() -> dict:
     return saved
 
 
-def start_worker(queues: str = "default,imports,rollups,exports") -> subprocess.Popen:
+def start_worker(
+    queues: str = "default,imports,rollups,exports", *, beat_schedule: str | None = None, **env: str
+) -> subprocess.Popen:
+    """A worker on `queues`; with `beat_schedule` (a file path) it runs beat too (`-B`), as a
+    deployment's beat service would, so the stalled-job sweep runs on its own schedule.
+    Keyword arguments are environment variables (settings) for the worker."""
     from unionapp.celery import app
 
+    beat = ["-B", "--schedule", beat_schedule] if beat_schedule else []
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -73,9 +79,10 @@ def start_worker(queues: str = "default,imports,rollups,exports") -> subprocess.
             "--without-mingle",
             "-n",
             f"kill-test-{time.monotonic_ns()}@%h",
+            *beat,
         ],
         cwd=ROOT,
-        env=worker_env(),
+        env={**worker_env(), **env},
         start_new_session=True,
     )
     app.conf.update(task_always_eager=False)
