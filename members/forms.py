@@ -3,6 +3,8 @@ normalised phone, an ethnic group's name); the services keep the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from members.idnumber import IdNumber, IdNumberError, parse_id_number
 from members.models import EndReason, JoinChannel
 from members.phone import PhoneError, normalize_phone
 from organizations.forms import BootstrapMixin, DateInput
+from organizations.freetext import TextError, clean_free_text, clean_person_name
 from organizations.models import Enterprise, Sector, Union
 
 
@@ -19,6 +22,14 @@ def clean_id(value: str) -> IdNumber:
     try:
         return parse_id_number(value)
     except IdNumberError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+def clean_text(value: str, rule: Callable[[str], str]) -> str:
+    """A name or free-text field under organizations.freetext's rule."""
+    try:
+        return rule(value)
+    except TextError as error:
         raise forms.ValidationError(str(error)) from None
 
 
@@ -70,6 +81,12 @@ class PersonFields(forms.Form):
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data["phone"], required=False)
+
+    def clean_name(self) -> str:
+        return clean_text(self.cleaned_data["name"], clean_person_name)
+
+    def clean_hukou_place(self) -> str:
+        return clean_text(self.cleaned_data["hukou_place"], clean_free_text)
 
 
 class EnrolForm(ScopedForm, PersonFields):
@@ -188,3 +205,9 @@ class JoinForm(BootstrapMixin, forms.Form):
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data["phone"], required=True)
+
+    def clean_name(self) -> str:
+        return clean_text(self.cleaned_data["name"], clean_person_name)
+
+    def clean_employer_name(self) -> str:
+        return clean_text(self.cleaned_data["employer_name"], clean_free_text)

@@ -55,6 +55,7 @@ from organizations.tabular.columns import (
     choice_parser,
     map_headers,
     parse_date,
+    parse_person_name,
     parse_text,
     parse_yes_no,
 )
@@ -147,7 +148,7 @@ class MemberImporter(Importer):
     name = "members"
     title = "会员名册"
     fields = [
-        Field("name", "姓名", repeated(parse_text)),
+        Field("name", "姓名", parse_person_name),
         Field("id_number", ID, parse_id_cell),
         Field("ethnicity", "民族", repeated(parse_ethnicity_cell)),
         Field("phone", PHONE, parse_phone_cell, required=False),

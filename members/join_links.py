@@ -5,11 +5,13 @@ cannot be guessed from the union's id, and needs no table. The public form
 carries a signed timestamp: a submission faster than MIN_FILL_SECONDS (a
 script) or older than MAX_FORM_AGE is refused, as is one that fills the
 hidden honeypot field. Each client address gets ATTEMPTS_PER_HOUR tries,
-counted in the cache (Redis in production, shared by every web process).
+counted in the cache (Redis in production, shared by every web process); with
+the cache down the form stays open and the outage is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 import segno
@@ -17,6 +19,8 @@ from django.core import signing
 from django.core.cache import cache
 
 from organizations.models import Union
+
+logger = logging.getLogger(__name__)
 
 JOIN_SALT = "members.join-link"
 FORM_SALT = "members.join-form"
@@ -66,13 +70,22 @@ def client_address(request) -> str:
 
 
 def allow_attempt(address: str) -> bool:
+    """May this address submit the public form now? ATTEMPTS_PER_HOUR tries an hour.
+
+    When the cache cannot be reached the form stays open (and the outage is logged):
+    losing the throttle for a while costs less than turning workers away with an
+    error page, and the signed timestamp and honeypot still stop scripts."""
     key = f"members:join-attempts:{address}"
-    cache.add(key, 0, 3600)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
+        cache.add(key, 0, 3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, 3600)
+            count = 1
+    except Exception:  # any cache backend's failure: redis-py, memcached and file errors differ
+        logger.warning("Join form throttle: the cache is unreachable, the form stays open", exc_info=True)
+        return True
     return count <= ATTEMPTS_PER_HOUR
 
 

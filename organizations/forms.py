@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.creditcode import CreditCodeError, normalize_credit_code
+from organizations.freetext import TextError, clean_free_text
 from organizations.models import Area, Enterprise, Ownership, Park, Sector, Union, UnionKind, User
 from organizations.models.directory import EightHaves
 from organizations.scopes import Scope
@@ -66,6 +67,13 @@ class DirectoryForm(BootstrapMixin, forms.Form):
 
     def clean_area(self) -> Area:
         return area_in_scope(self.user, self.cleaned_data["area"])
+
+    def clean_name(self) -> str:
+        # An enterprise's, union's or park's name is free text: no formula (organizations.freetext).
+        try:
+            return clean_free_text(self.cleaned_data["name"])
+        except TextError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class EnterpriseForm(DirectoryForm):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from members.idnumber import IdNumber, parse_id_number
 from members.models import ApplicationStatus, JoinApplication, JoinChannel, Membership
 from members.personal_data import keyed_hash
-from members.services.enrolment import MemberError, PersonDetails, member_enrol
+from members.services.enrolment import MemberError, PersonDetails, checked_text, member_enrol
 from organizations import audit
+from organizations.freetext import clean_free_text, clean_person_name
 from organizations.models import AuditAction, Enterprise, Union
 from organizations.permissions import Perm, require
 
@@ -27,6 +28,8 @@ def application_submit(
 ) -> JoinApplication | None:
     """Queue an application. A repeat of a pending one for the same union is dropped
     (None), silently: the worker sees the same confirmation either way."""
+    name = checked_text(name, clean_person_name, "name")
+    employer_name = checked_text(employer_name, clean_free_text, "employer_name")
     id_hash = keyed_hash(id_number.value)
     with transaction.atomic():
         if JoinApplication.objects.pending().filter(union=union, id_hash=id_hash).exists():

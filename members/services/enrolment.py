@@ -8,7 +8,9 @@ the index's refusal (two clerks at the same moment) into the same message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -19,6 +21,7 @@ from members.idnumber import IdNumber
 from members.models import EndReason, JoinChannel, Member, Membership, TransferStatus
 from members.personal_data import keyed_hash
 from organizations import audit
+from organizations.freetext import TextError, clean_free_text, clean_person_name
 from organizations.locking import save_with_version
 from organizations.models import AuditAction, Enterprise, Union
 from organizations.permissions import Perm, require
@@ -58,6 +61,15 @@ class PersonDetails:
     phone: str = ""
     hukou_place: str = ""
     is_migrant: bool = True
+
+
+def checked_text(value: str, rule: Callable[[str], str], field: str) -> str:
+    """A name or free-text value under organizations.freetext's rule, or the refusal for
+    its form field: the services hold the rule whatever form or import calls them."""
+    try:
+        return rule(value)
+    except TextError as error:
+        raise MemberError(str(error), field=field) from None
 
 
 def active_membership_of(id_hash: str) -> Membership | None:
@@ -122,6 +134,11 @@ def member_enrol(
 ) -> Membership:
     """Create the person if new and start their membership in union."""
     require(user, Perm.EDIT_MEMBERS)
+    person = dataclasses.replace(
+        person,
+        name=checked_text(person.name, clean_person_name, "name"),
+        hukou_place=checked_text(person.hukou_place, clean_free_text, "hukou_place"),
+    )
     _check_place(user, union, employer, joined_on)
     with transaction.atomic():
         id_hash = keyed_hash(person.id_number.value)
@@ -161,6 +178,8 @@ def member_update(*, user, member: Member, seen_version: int, phone: str, **valu
     require(user, Perm.EDIT_MEMBERS)
     if not Member.objects.editable_by(user).filter(pk=member.pk).exists():
         raise MemberError(_("此人不在您的管辖范围内。"))
+    values["name"] = checked_text(values["name"], clean_person_name, "name")
+    values["hukou_place"] = checked_text(values["hukou_place"], clean_free_text, "hukou_place")
     with transaction.atomic():
         before = audit.snapshot(member, MEMBER_EDIT_FIELDS) | {"phone": member.phone_masked}
         for name in MEMBER_EDIT_FIELDS:

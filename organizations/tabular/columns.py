@@ -15,22 +15,20 @@ from typing import Any
 
 from django.db import models
 
+from organizations.freetext import clean_free_text, clean_person_name
 from organizations.tabular.reading import SpreadsheetError, Table, cell_text
 
 MAX_ERRORS = 1000
 
 
-# Text that a spreadsheet would run as a formula if it were exported again
-# (= or @ first, or + / - before a letter or bracket). Free-text columns
-# refuse it; numbers such as "-5" and phones such as "+86…" are not caught.
-_FORMULA_LIKE = re.compile(r"^[=@]|^[+\-]\s*[A-Za-z_(]")
-
-
 def parse_text(value: Any) -> str:
-    text = cell_text(value)
-    if _FORMULA_LIKE.match(text):
-        raise ValueError(f"“{text[:20]}”以 = + - @ 开头，像是公式，请去掉开头的符号")
-    return text
+    """Free text, refused where it looks like a formula (organizations.freetext)."""
+    return clean_free_text(cell_text(value))
+
+
+def parse_person_name(value: Any) -> str:
+    """A person's name, under the same rule as every form that takes one."""
+    return clean_person_name(cell_text(value))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ in for entity bombs: only expat with every declaration refused reads the
 prolog, as defusedxml would), a part whose real size differs from the declared
 one (zipfile checks the size and CRC), and a sheet whose furthest cell lies so
 far away that calamine, which holds a sheet as a dense grid, would need
-gigabytes. Calamine itself never expands entities.
+gigabytes. Calamine itself never expands entities. A workbook that carries
+macros (a VBA project part, or a macro-enabled content type, as .xlsm files do)
+is refused whatever its name.
 A .csv is decoded as UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
 "Unicode text") or, failing those, GB18030, as Chinese Excel saves it.
 Invisible control characters are removed from every cell.
@@ -29,6 +31,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.translation import gettext
 from python_calamine import CalamineError, CalamineWorkbook
 
 MAX_ZIP_ENTRIES = 1000
@@ -107,6 +110,7 @@ def _check_zip(file: IO[bytes]) -> int:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             _check_entries(entries)
+            _refuse_macros(archive, entries)
             for entry in entries:
                 if entry.filename.endswith((".xml", ".rels")):
                     cells = max(cells, _inspect_part(archive, entry))
@@ -128,6 +132,31 @@ def _check_entries(entries: list[zipfile.ZipInfo]) -> None:
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         raise SpreadsheetError("这不是 Excel 工作簿（.xlsx），请上传 .xlsx 或 .csv。")
+
+
+# A macro-enabled workbook (.xlsm, .xltm) is a zip like any other: it shows itself by
+# its VBA project part and by the content types it declares.
+_MACRO_PART = "vbaproject.bin"
+_MACRO_TYPES = (b"macroenabled", b"vnd.ms-office.vbaproject")
+_CONTENT_TYPES_READ = 1024 * 1024
+
+
+def _refuse_macros(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook that carries macros: nothing here runs them, but the file would
+    be kept and handed back (error workbooks), and a clerk should not be taught that
+    macro files are fine to pass around."""
+    found = any(posixpath.basename(entry.filename).lower() == _MACRO_PART for entry in entries)
+    if not found and "[Content_Types].xml" in archive.namelist():
+        with archive.open("[Content_Types].xml") as part:
+            declared = part.read(_CONTENT_TYPES_READ).lower()
+        found = any(kind in declared for kind in _MACRO_TYPES)
+    if found:
+        raise SpreadsheetError(
+            gettext(
+                "这是含有宏的工作簿（.xlsm），出于安全考虑不能导入。"
+                "请在 Excel 中“另存为”“Excel 工作簿（.xlsx）”后再上传。"
+            )
+        )
 
 
 def _inspect_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
