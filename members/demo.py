@@ -7,7 +7,7 @@ are compliant and some are not). Baseline members joined up to 2014; 2015
 joiners are spread over the six bimonthly periods. Some memberships lapse,
 some people move to another union by certificate, a few certificates are
 still waiting, and join applications wait in the queues.
-- small: about 4,000 members, in seconds;
+- small: about 2,500 members in every prefecture and the federation, in seconds;
 - region: about 300,000, written with COPY (encrypting the ID numbers and
   phones is most of the time: ~25 µs a value).
 """
@@ -112,12 +112,17 @@ class MemberBuilder:
         workers = sum(f["migrant_workers"] for u in self.unions for f in u["enterprises"]) or 1
         scale = min(1.0, TARGET[self.ctx.scale] / workers)
         people, plans = [], []
+        prefectures_recruiting: set[str] = set()
         for union in self.unions:
             for firm in union["enterprises"]:
                 # A smaller demo recruits at fewer firms, each as a real one would (some
-                # reach the 80 % line, some do not), not every firm at a fraction of the rate.
-                if self.rng.random() > scale:
+                # reach the 80 % line, some do not), not every firm at a fraction of the rate;
+                # but at one firm at least in every prefecture and among the federation's affiliates.
+                unit = "federation" if union["federation_affiliate"] else union["area"][:4]
+                first = unit not in prefectures_recruiting and firm["migrant_workers"] > 0
+                if self.rng.random() > scale and not first:
                     continue
+                prefectures_recruiting.add(unit)
                 rate = self.rng.choice([0.3, 0.5, 0.7, 0.85, 0.9, 1.0])
                 for _ in range(round(firm["migrant_workers"] * rate)):
                     person = self.person(union["area"])

@@ -41,10 +41,15 @@ class UnionPlanner:
         rng = self.rng
         covered: set[int] = set()
         # Grassroots unions first, so each county's first union is one.
+        counties_with_union: set[str] = set()
         for firm in self.enterprises:
             if firm.employees < 25:
                 continue
-            if rng.random() < (0.75 if firm.is_four_element else 0.45):
+            # Every county seeded has at least one firm with its own union (its first large one),
+            # so every prefecture has members to count.
+            first = firm.area_id[:6] not in counties_with_union
+            if first or rng.random() < (0.75 if firm.is_four_element else 0.45):
+                counties_with_union.add(firm.area_id[:6])
                 founded = max(_founding(rng), firm.registered_on)
                 name = firm.name + ("工会" if firm.name.endswith("项目部") else "工会委员会")
                 self._add_union(
