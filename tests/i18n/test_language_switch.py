@@ -70,7 +70,7 @@ def test_hq_reads_the_main_pages_in_english_and_back_in_chinese(client_for, hq, 
             "Unified social credit code",
             "Employees",
         ],
-        reverse("members:list"): ["Member roster", "ID number", "Search"],
+        reverse("members:list"): ["Member roster", "ID number", "Filter"],
         reverse("reports:detail", args=[report.pk]): [
             "Lhasa · Months 5–6, 2015 · Progress report",
             "Status: <strong",
