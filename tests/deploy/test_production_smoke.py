@@ -7,15 +7,11 @@ trusts; without it SECURE_SSL_REDIRECT answers a redirect to https). The login p
 and signed in through, and the hashed static files it names are fetched.
 """
 
-import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
-from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
@@ -25,13 +21,8 @@ from django.db import connection
 
 from organizations.models import Role
 from tests.conftest import PASSWORD, ROOT
+from tests.deploy.server import Site, free_port, start_gunicorn
 from tests.factories import UserFactory
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def production_env(tmp_path) -> dict[str, str]:
@@ -59,63 +50,6 @@ def manage(env, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
-
-
-class Site:
-    """Requests to the gunicorn under test, as nginx forwards them, with the browser's cookies."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, *, body=None, headers=None, https=True):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        sent = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
-        if https:
-            sent["X-Forwarded-Proto"] = "https"
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn.request(method, path, body=body, headers=sent)
-        response = conn.getresponse()
-        content = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        conn.close()
-        return response, content
-
-
-def start_gunicorn(env, port) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "unionapp.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail("gunicorn exited at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    pytest.fail("gunicorn did not listen")
 
 
 def test_the_production_deploy_collects_checks_serves_and_signs_in(transactional_db, divisions, tmp_path):
