@@ -13,6 +13,7 @@ No view filters by area on its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +180,13 @@ def get_in_scope_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> 
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def visible_pks(queryset: ScopedQuerySet, user: User, pks: Iterable[Any]) -> set[Any]:
+    """Which of these records the user may open, in one query: for a page that names
+    related records (a firm's covering unions, a roster row's person) and links only
+    those in the user's scope; the rest are named without a link that would answer 404."""
+    return set(queryset.visible_to(user).filter(pk__in=set(pks)).values_list("pk", flat=True))
 
 
 def get_editable_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:

@@ -26,7 +26,7 @@ from members.services.access import may_view_personal_data, personal_data_reveal
 from organizations.export_jobs import export_or_queue
 from organizations.locking import EditConflict
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import get_editable_or_404, get_in_scope_or_404
+from organizations.scopes import get_editable_or_404, get_in_scope_or_404, visible_pks
 from organizations.views.common import paginate, query_without_page
 
 
@@ -53,6 +53,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        # Rows of memberships that ended here name people who may lie elsewhere now.
+        "members_here": visible_pks(Member.objects, request.user, [m.member_id for m in page]),
         "query": query_without_page(request),
         "can_edit": has_perm(request.user, Perm.EDIT_MEMBERS),
         "can_import": has_perm(request.user, Perm.IMPORT) and has_perm(request.user, Perm.EDIT_MEMBERS),

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from organizations.forms import EnterpriseForm
 from organizations.list_forms import EnterpriseFilterForm
 from organizations.locking import EditConflict
-from organizations.models import Enterprise, Role, UnionKind
+from organizations.models import Enterprise, Role, Union, UnionKind
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import get_in_scope_or_404
+from organizations.scopes import get_in_scope_or_404, visible_pks
 from organizations.selectors import enterprise_list, membership_rate, with_facts
 from organizations.services.directory import (
     ENTERPRISE_FIELDS,
@@ -35,9 +35,11 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, enterprise_list(request.user, form.filters()))
     for enterprise in page:
         enterprise.rate = membership_rate(enterprise.migrant_members, enterprise.migrant_workers)
+    unions = [c.union_id for enterprise in page for c in enterprise.active_coverages]
     context = {
         "form": form,
         "page": page,
+        "openable_unions": visible_pks(Union.objects, request.user, unions),
         "day": form.day(),
         "query": form.query(),
         "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
@@ -52,9 +54,11 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW)
     day = page_date(request)
     enterprise = get_in_scope_or_404(with_facts(Enterprise.objects.all(), day), request.user, pk=pk)
-    history = enterprise.coverages.select_related("union").order_by("-started_on")
+    history = list(enterprise.coverages.select_related("union").order_by("-started_on"))
     context = {
         "enterprise": enterprise,
+        # A federation affiliate may be covered by a county's union: named, not linked.
+        "openable_unions": visible_pks(Union.objects, request.user, [c.union_id for c in history]),
         "day": day,
         "rate": membership_rate(enterprise.migrant_members, enterprise.migrant_workers),
         "history": history,

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from organizations.export_jobs import export_or_queue
 from organizations.listing import ListFilterForm
+from organizations.models import Union
 from organizations.permissions import Perm, has_perm, require
+from organizations.scopes import visible_pks
 from organizations.selectors import membership_rate, red_lists
 from organizations.tabular.exporter import Exporter
 
@@ -39,9 +41,11 @@ def redlists_view(request: HttpRequest) -> HttpResponse:
         for enterprise in rows:
             enterprise.rate = membership_rate(enterprise.migrant_members, enterprise.migrant_workers)
         sections.append({"key": key, "title": title, "rows": rows, "total": queryset.count()})
+    unions = [c.union_id for section in sections for e in section["rows"] for c in e.active_coverages]
     context = {
         "lists": lists,
         "sections": sections,
+        "openable_unions": visible_pks(Union.objects, request.user, unions),
         "parks": list(lists.parks_without_union[:PAGE_LIMIT]),
         "parks_total": lists.parks_without_union.count(),
         "townships": lists.townships_missing_haves[:PAGE_LIMIT],

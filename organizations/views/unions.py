@@ -65,7 +65,7 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "active": union.is_active_on(day),
         "coverages": coverages,
-        "children": union.children.order_by("name"),
+        "children": Union.objects.visible_to(request.user).filter(parent=union).order_by("name"),
         "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY),
     }
     return render(request, "organizations/union_detail.html", context)
