@@ -10,6 +10,7 @@ Read-only and out-of-scope POSTs change nothing.
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -21,9 +22,12 @@ from openpyxl import load_workbook
 
 from tests.security.walk import (
     ALL_SIDES,
+    CHANGE_SUFFIXES,
     PERSONAS,
+    READ_AND_WRITE,
     build_world,
     forbidden_texts,
+    may_change,
     may_see,
     model_key,
     routes,
@@ -172,11 +176,13 @@ def test_each_role_sees_only_its_scope(persona, request, world, client):
     client.force_login(request.getfixturevalue(persona))
     forbidden = forbidden_texts(persona)
     problems = []
+    walked = 0
     for route in ROUTES:
         key = model_key(route)
         if route.name in NOT_SCOPED:
             continue  # reached by a signed link or published, not by scope
         for side, url in requests_for(route, world):
+            walked += 1
             response = client.get(url)
             status = response.status_code
             if status >= 500:
@@ -192,7 +198,58 @@ def test_each_role_sees_only_its_scope(persona, request, world, client):
                 leaks = [name for name in forbidden if name in text]
                 if leaks:
                     problems.append(f"{url}: shows {', '.join(leaks)}")
+    record_count("walk", persona, {"routes": len(ROUTES), "requests": walked})
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", ["county", "other_county", "prefecture", "federation", "hq"])
+def test_what_a_role_may_only_read_it_cannot_change(persona, request, world):
+    """History and area data, seen but read-only: a county's membership row of a person who
+    transferred away, an accepted certificate, an ended membership of a dissolved union;
+    the parks and townships the federation reads. Their forms answer 403, GET and POST,
+    and nothing changes."""
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    before = fingerprint()
+    problems, checked = [], 0
+    for route in ROUTES:
+        changes = route.name.endswith(CHANGE_SUFFIXES)
+        if not (changes or route.name in READ_AND_WRITE):
+            continue
+        key = model_key(route) or ""
+        for side, url in requests_for(route, world):
+            if side is None or not may_see(persona, key, side) or may_change(persona, key, side):
+                continue
+            checked += 1
+            answers = [("POST", client.post(url, {}).status_code)]
+            if changes:
+                answers.append(("GET", client.get(url).status_code))
+            problems += [f"{method} {url}: {status}, not 403" for method, status in answers if status != 403]
+    if persona in ("county", "prefecture", "federation", "hq"):
+        assert checked > 0, "the walk's world holds nothing read-only for this persona"
+    assert problems == [], "\n".join(problems)
+    assert fingerprint() == before
+
+
+def test_the_federation_creates_no_area_data(federation, world, client):
+    client.force_login(federation)
+    before = fingerprint()
+    assert client.get(reverse("directory:park_create")).status_code == 403
+    assert (
+        client.post(reverse("directory:park_create"), {"name": "联合会新园区", "area": "540102"}).status_code
+        == 403
+    )
+    assert fingerprint() == before
+
+
+def record_count(name: str, key: str, counts: dict) -> None:
+    """The walk's counts, for the closing note (test-artifacts/<name>.json)."""
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.json"
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    saved[key] = counts
+    path.write_text(json.dumps(saved, indent=2, ensure_ascii=False))
 
 
 def fingerprint() -> dict[str, tuple]:

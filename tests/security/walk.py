@@ -125,6 +125,22 @@ def may_see(persona: str, model: str, side: str) -> bool:
     raise ValueError(persona)
 
 
+def may_change(persona: str, model: str, side: str) -> bool:
+    """Read-only rows among those a persona sees: history (an ended membership, an accepted
+    certificate) for everyone, and area data (parks, townships) for the federation."""
+    if not may_see(persona, model, side):
+        return False
+    if side in HISTORY and model in ("membership", "transfer"):
+        return False
+    return not (persona == "federation" and model in ("park", "area", "township"))
+
+
+# Routes that change the record they name (a GET shows the form), and the page whose
+# GET reads and whose POST writes (the eight haves).
+CHANGE_SUFFIXES = ("_edit", "membership_end", "membership_transfer", "transfer_cancel")
+READ_AND_WRITE = ("directory:township_eight_haves",)
+
+
 def may_see_unit(persona: str, unit: str) -> bool:
     """A unit's rows are seen in its subtree and above it (reports.models.UnitScopedQuerySet)."""
     if persona in ("hq", "hq_viewer"):
