@@ -70,7 +70,10 @@ first deadline, or without a drive). The period still running is shown apart
   submitted or resubmitted latest one; a returned report is not submitted
   until it is resubmitted, and while a correction of an accepted report is a
   draft the accepted version stands);
-- reports_on_time: of those, first submitted by the deadline.
+- reports_on_time: of those, first submitted by the deadline;
+- county_reports_expected, _submitted, _accepted, _on_time: the chain's first
+  step by the same rules, for the counties inside S (each reports to its
+  prefecture, which accepts or returns it).
 
 No denominator, no rate: a ratio whose denominator is 0 is None ("not
 applicable", 不适用) everywhere it is shown.
@@ -144,7 +147,15 @@ PLACE_FIGURES = (
     "communities_total",
     "communities_with_union",
 )
-REPORTING_FIGURES = ("reports_expected", "reports_submitted", "reports_on_time")
+REPORTING_FIGURES = (
+    "reports_expected",
+    "reports_submitted",
+    "reports_on_time",
+    "county_reports_expected",
+    "county_reports_submitted",
+    "county_reports_accepted",
+    "county_reports_on_time",
+)
 NAMES = MEMBER_FIGURES + ENTERPRISE_FIGURES + ("coverage_by_sector",) + PLACE_FIGURES + REPORTING_FIGURES
 RATIO_NAMES = ("growth_rate", "target_progress", "four_element_membership_rate")
 
@@ -514,12 +525,6 @@ def _place_figures(scopes, day, results) -> None:
 # --- reporting ----------------------------------------------------------------
 
 
-def reporting_units() -> list[tuple[str, Area | None]]:
-    """The units that report bimonthly: each prefecture (by prefix) and the federation."""
-    prefectures = Area.objects.filter(level=AreaLevel.PREFECTURE).order_by("code")
-    return [(area.prefix, area) for area in prefectures] + [(FEDERATION_KEY, None)]
-
-
 def expected_units(scope: Scope, units: list[str]) -> list[str]:
     """The reporting units (keys) inside a scope: its prefectures, and the federation
     for the region and for the federation itself."""
@@ -571,11 +576,19 @@ def reporting(
 def reporting_by_period(
     scopes: Iterable[Scope], drive: Drive, periods: list[Period]
 ) -> dict[str, dict[str, dict[str, int]]]:
-    """reporting() for several periods at once ({period name: {scope key: counts}}), in two queries."""
-    from reports.models import ProgressReport
+    """reporting() for several periods at once ({period name: {scope key: counts}}), in two queries.
+
+    The county_reports_* figures are the chain's first step by the same rules: the counties
+    inside the scope, those with a standing report (submitted), accepted by their prefecture,
+    and first submitted by the deadline."""
+    from reports.models import ProgressReport, ReportStatus
 
     scopes = list(scopes)
-    units = [key for key, _area in reporting_units()]
+    areas = Area.objects.filter(level__in=[AreaLevel.PREFECTURE, AreaLevel.COUNTY]).order_by("code")
+    units, counties = [], []
+    for area in areas.only("code", "prefix", "level"):
+        (units if area.level == AreaLevel.PREFECTURE else counties).append(area.prefix)
+    units.append(FEDERATION_KEY)
     names = [period.name for period in periods]
     standing = ProgressReport.objects.filter(drive=drive, period__in=names).standing()
     found: dict[str, dict[str, dict[str, int]]] = {}
@@ -584,10 +597,16 @@ def reporting_by_period(
         for scope in scopes:
             expected = expected_units(scope, units)
             submitted = [standing[(key, name)] for key in expected if (key, name) in standing]
+            inside = [key for key in counties if scope.kind == "area" and key.startswith(scope.prefix)]
+            county_reports = [standing[(key, name)] for key in inside if (key, name) in standing]
             found[name][scope.key] = {
                 "reports_expected": len(expected),
                 "reports_submitted": len(submitted),
                 "reports_on_time": sum(1 for report in submitted if report.on_time),
+                "county_reports_expected": len(inside),
+                "county_reports_submitted": len(county_reports),
+                "county_reports_accepted": sum(r.status == ReportStatus.ACCEPTED for r in county_reports),
+                "county_reports_on_time": sum(1 for r in county_reports if r.on_time),
             }
     return found
 

@@ -16,7 +16,7 @@ class Perm(models.TextChoices):
     EDIT_MEMBERS = "edit_members"  # members, memberships, transfers, applications
     IMPORT = "import"
     EXPORT = "export"
-    SUBMIT_REPORTS = "submit_reports"  # bimonthly and year-end special reports
+    SUBMIT_REPORTS = "submit_reports"  # bimonthly reports (a prefecture also reviews its counties'), special reports
     MANAGE_DRIVE = "manage_drive"  # drives, targets, roll-ups, inspections, cases
     REVIEW_REPORTS = "review_reports"  # return, accept, finalise acceptance
 
@@ -24,7 +24,7 @@ class Perm(models.TextChoices):
 _STAFF = {Perm.VIEW, Perm.EDIT_DIRECTORY, Perm.EDIT_MEMBERS, Perm.IMPORT, Perm.EXPORT}
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
-    Role.COUNTY: frozenset(_STAFF),
+    Role.COUNTY: frozenset(_STAFF | {Perm.SUBMIT_REPORTS}),
     Role.PREFECTURE: frozenset(_STAFF | {Perm.SUBMIT_REPORTS}),
     Role.FEDERATION: frozenset(_STAFF | {Perm.SUBMIT_REPORTS}),
     Role.UNION: frozenset({Perm.VIEW, Perm.EDIT_MEMBERS, Perm.IMPORT, Perm.EXPORT}),

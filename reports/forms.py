@@ -17,12 +17,19 @@ class ReportGridFilterForm(ListFilterForm):
 
     drive = forms.IntegerField(label=_("年度"), required=False, widget=forms.HiddenInput)
     period = forms.CharField(label=_("期次"), required=False, widget=forms.HiddenInput)
+    level = forms.ChoiceField(
+        label=_("层级"),
+        required=False,
+        choices=[("", _("报区总工会的单位")), ("county", _("县区报地市"))],
+        widget=forms.HiddenInput,
+    )
     state = forms.ChoiceField(
         label=_("报送情况"),
         required=False,
         choices=[
             ("", _("全部单位")),
             ("submitted", _("已报")),
+            ("accepted", _("已采纳")),
             ("on_time", _("按时报送")),
             ("missing", _("未报")),
         ],
@@ -45,13 +52,17 @@ class ReportGridFilterForm(ListFilterForm):
 
 
 class NarrativeForm(BootstrapMixin, forms.ModelForm):
+    """The report's text; a prefecture's also says why counties not yet accepted are left."""
+
     class Meta:
         model = ProgressReport
-        fields = NARRATIVE_FIELDS
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in NARRATIVE_FIELDS}
+        fields = [*NARRATIVE_FIELDS, "counties_note"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in [*NARRATIVE_FIELDS, "counties_note"]}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_counties_note: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_counties_note:
+            del self.fields["counties_note"]
         self.style()
 
 

@@ -94,7 +94,9 @@ class ProgressReport(models.Model):
     innovations = models.TextField(_("创新做法"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下一步打算"), blank=True)
-    hq_comments = models.TextField(_("区总工会意见"), blank=True)
+    # A prefecture's report: why it is submitted while some of its counties' are not accepted.
+    counties_note = models.TextField(_("县区报告未全部采纳的说明"), blank=True)
+    hq_comments = models.TextField(_("审核意见"), blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
     # PROTECT: the names on a submitted or reviewed report are part of the record
@@ -135,6 +137,10 @@ class ProgressReport(models.Model):
         return f"{self.period} {self.unit_key} v{self.version}"
 
     @property
+    def is_county(self) -> bool:
+        return not self.is_federation and len(self.unit_key) == 6
+
+    @property
     def is_frozen(self) -> bool:
         return self.status in FROZEN_STATUSES
 
@@ -145,6 +151,42 @@ class ProgressReport(models.Model):
         from django.utils import timezone
 
         return timezone.localtime(self.first_submitted_at).date() <= self.deadline
+
+
+class ReportAction(models.TextChoices):
+    OPEN = "open", _("开始填报")
+    SUBMIT = "submit", _("报送")
+    RESUBMIT = "resubmit", _("重新报送")
+    RETURN = "return", _("退回")
+    ACCEPT = "accept", _("采纳")
+    CORRECT = "correct", _("建立更正版本")
+    REOPEN = "reopen", _("因下级更正重新打开")
+    COMMENT = "comment", _("意见")
+
+
+class ReportEvent(models.Model):
+    """One step of a report's history: who moved it, when, from what to what, and why.
+
+    Written by the workflow's services (reports.services.progress) in the same
+    transaction as the change, never edited; shown on the report at every level."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=12, choices=ReportAction.choices)
+    from_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ReportStatus.choices, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("报告流转记录")
+        verbose_name_plural = _("报告流转记录")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
 
 
 class Acceptance(models.Model):

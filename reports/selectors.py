@@ -28,6 +28,7 @@ class Cell:
     standing: ProgressReport | None
     latest: ProgressReport | None
     today: dt.date
+    counties: dict[str, int] | None = None  # a prefecture's: its counties' county_reports_* counts
 
     @property
     def report(self) -> ProgressReport | None:
@@ -85,6 +86,10 @@ class Grid:
     completeness: list[dict[str, Any]]  # per period, drives.figures.reporting of the grid's scope
 
     @property
+    def rows_units(self) -> list[Unit]:
+        return [unit for unit, _cells in self.rows]
+
+    @property
     def reminders(self) -> list[Cell]:
         return [
             c
@@ -94,7 +99,7 @@ class Grid:
         ]
 
 
-GRID_STATES = ("submitted", "on_time", "missing")
+GRID_STATES = ("submitted", "accepted", "on_time", "missing")
 
 
 def reporting_grid(
@@ -106,12 +111,15 @@ def reporting_grid(
     periods: list[Period] | None = None,
     state: str = "",
 ) -> Grid:
-    """Every unit × period the drive reports on: the version that stands and the newest one (one query).
+    """Every unit × period the drive reports on: the version that stands and the newest one.
 
     `state` keeps the units whose report for the (single) period asked is
-    submitted, on time, or missing: the lists behind reports_submitted,
-    reports_on_time and reports_expected − reports_submitted. The completeness
-    line under the grid is drives.figures.reporting of `scope`, per period."""
+    submitted, accepted, on time, or missing: the lists behind reports_submitted
+    (county_reports_submitted, …), reports_on_time and reports_expected −
+    reports_submitted. The completeness line under the grid is
+    drives.figures.reporting of `scope`, per period, and each prefecture's cell
+    says how far its counties have reported (the chain's first step). Four
+    queries whatever the units and periods."""
     from drives import figures
 
     periods = periods or drive.report_periods()
@@ -121,11 +129,20 @@ def reporting_grid(
     )
     standing = reports.standing()
     latest = {(r.unit_key, r.period): r for r in reports if r.is_latest}
+    prefectures = [unit for unit in units if unit.level == "prefecture"]
+    counts = figures.reporting_by_period([scope, *(u.scope for u in prefectures)], drive, periods)
     rows = [
         (
             unit,
             [
-                Cell(unit, p, standing.get((unit.key, p.name)), latest.get((unit.key, p.name)), today)
+                Cell(
+                    unit,
+                    p,
+                    standing.get((unit.key, p.name)),
+                    latest.get((unit.key, p.name)),
+                    today,
+                    counts[p.name][unit.scope.key] if unit.level == "prefecture" else None,
+                )
                 for p in periods
             ],
         )
@@ -134,11 +151,11 @@ def reporting_grid(
     if state and len(periods) == 1:
         keep = {
             "submitted": lambda cell: cell.submitted,
+            "accepted": lambda cell: cell.submitted and cell.standing.status == ReportStatus.ACCEPTED,
             "on_time": lambda cell: cell.on_time,
             "missing": lambda cell: not cell.submitted,
         }[state]
         rows = [(unit, cells) for unit, cells in rows if keep(cells[0])]
-    counts = figures.reporting_by_period([scope], drive, periods)
     completeness = [{"period": period, **counts[period.name][scope.key]} for period in periods]
     return Grid(drive, periods, rows, completeness)
 
@@ -165,3 +182,16 @@ def figure_lines(shown: dict, previous: dict | None, live: dict | None) -> list[
         now = live.get(row.name) if live is not None else None
         lines.append(FigureLine(row, value, changes.get(row.name), now if now != value else None))
     return lines
+
+
+def report_history(report: ProgressReport) -> list:
+    """Every step of this unit's report for the period, every version, oldest first (one query)."""
+    from reports.models import ReportEvent
+
+    return list(
+        ReportEvent.objects.filter(
+            report__drive=report.drive, report__period=report.period, report__unit_key=report.unit_key
+        )
+        .select_related("user", "report")
+        .order_by("at", "pk")
+    )

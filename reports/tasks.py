@@ -70,3 +70,11 @@ def _build(job: ExportJob, beat: Heartbeat) -> tuple[bytes, str]:
     return progress_table(
         job.drive, period, today=today, progress=progress
     ), f"{period.name}双月进展统计表.xlsx"
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def send_reminders() -> int:
+    """Daily (beat): deadline reminders for every unit of the reporting chain; idempotent."""
+    from reports.reminders import send_reminders as send
+
+    return send()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "members",
     "drives",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.navigation",
                 "drives.context_processors.current_drive",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -205,7 +207,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "drives.tasks.refresh_stale",
         "schedule": 60.0,
     },
+    # Deadline reminders (7, 3, 1 days before and when overdue), each sent once (reports.reminders).
+    "report-deadline-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# Notifications by email (notifications.channels.EmailChannel): SMTP from the environment.
+# Without EMAIL_HOST (the local demo) mails are written to the console log instead.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "drive-notices@localhost")
+# Where notifications go besides the in-app list (an SMS or WeCom channel is one more path).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", "notifications.channels.EmailChannel")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("join/", include("members.join_urls")),
     path("drives/", include("drives.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("dashboard/", include("reports.dashboards.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),

@@ -16,21 +16,24 @@ from drives.models import Drive
 from drives.periods import Period, PeriodError
 from organizations.permissions import Perm, has_perm, require
 from organizations.scopes import Scope, get_in_scope_or_404
+from reports import workflow
 from reports.forms import NarrativeForm, ReportGridFilterForm, ReviewForm
-from reports.models import NARRATIVE_FIELDS, ProgressReport, ReportStatus
-from reports.selectors import figure_lines, reporting_grid
+from reports.models import NARRATIVE_FIELDS, ProgressReport, ReportAction, ReportStatus
+from reports.selectors import figure_lines, report_history, reporting_grid
 from reports.services import ReportError
 from reports.services.progress import (
+    county_states,
     live_figures,
     previous_figures,
     report_accept,
+    report_comment,
     report_correct,
     report_open,
     report_return,
     report_save,
     report_submit,
 )
-from reports.units import may_submit_for, unit_by_key, units_for
+from reports.units import Level, county_units_for, may_submit_for, unit_by_key, units_for
 
 
 def drive_for(request: HttpRequest) -> Drive:
@@ -44,33 +47,42 @@ def drive_for(request: HttpRequest) -> Drive:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
+    """The reporting grid: the units that report to HQ, and the counties that report to their
+    prefecture (?level=county, or below the first for a prefecture's or a county's staff)."""
     require(request.user, Perm.VIEW)
     if not Drive.objects.exists():
         return render(request, "reports/list.html", {"drive": None})
     drive = drive_for(request)
     form = ReportGridFilterForm(request.GET, user=request.user)
     narrowed = form.scope()
-    units = units_for(request.user)
-    if narrowed is not None:
-        inside = set(expected_units(narrowed, [u.key for u in units]))
-        units = [u for u in units if u.key in inside]
     values = form.values()
+    counties_only = values.get("level") == "county"
+    units = county_units_for(request.user) if counties_only else units_for(request.user)
+    if narrowed is not None:
+        inside = (
+            {u.key for u in units if narrowed.kind == "area" and u.key.startswith(narrowed.prefix)}
+            if counties_only
+            else set(expected_units(narrowed, [u.key for u in units]))
+        )
+        units = [u for u in units if u.key in inside]
     period = values.get("period")
     if form.failed or (period is not None and period not in drive.report_periods()):
         units, period = [], None
-    grid = reporting_grid(
-        drive,
-        units,
-        timezone.localdate(),
-        scope=narrowed or Scope.for_user(request.user),
-        periods=[period] if period else None,
-        state=values.get("state") or "",
-    )
+    today = timezone.localdate()
+    scope = narrowed or Scope.for_user(request.user)
+    periods = [period] if period else None
+    grid = reporting_grid(drive, units, today, scope=scope, periods=periods, state=values.get("state") or "")
+    counties = None
+    if not counties_only and not form.failed and Scope.for_user(request.user).prefix and narrowed is None:
+        counties = reporting_grid(drive, county_units_for(request.user), today, scope=scope, periods=periods)
+    everyone = [*units, *(counties.rows_units if counties else [])]
     context = {
         "drive": drive,
         "grid": grid,
+        "counties": counties,
+        "counties_only": counties_only,
         "form": form,
-        "writable": {u.key for u in units if may_submit_for(request.user, u)},
+        "writable": {u.key for u in everyone if may_submit_for(request.user, u)},
         "can_export": has_perm(request.user, Perm.EXPORT) and request.user.is_hq,
         "drives": Drive.objects.all(),
     }
@@ -82,7 +94,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_start(request: HttpRequest, year: int, period: str, unit: str) -> HttpResponse:
     drive = get_object_or_404(Drive, year=year)
     found = unit_by_key(unit)
-    if found is None or found.key not in {u.key for u in units_for(request.user)}:
+    visible = {u.key for u in [*units_for(request.user), *county_units_for(request.user)]}
+    if found is None or found.key not in visible:
         raise Http404
     if not may_submit_for(request.user, found):
         raise PermissionDenied
@@ -109,19 +122,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         lines = figure_lines(live, previous_figures(report), None)
     unit = unit_by_key(report.unit_key)
+    actions = workflow.actions_for(request.user, report, unit) if unit else set()
     can_write = unit is not None and may_submit_for(request.user, unit)
     editable = can_write and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and report.is_latest
+    counties = county_states(report) if unit is not None and unit.level == Level.PREFECTURE else []
     context = {
         "report": report,
         "unit": unit,
         "period": Period.parse(report.period),
         "lines": lines,
-        "form": NarrativeForm(instance=report) if editable else None,
+        "form": NarrativeForm(instance=report, with_counties_note=bool(counties)) if editable else None,
         "narrative": [(report._meta.get_field(n).verbose_name, getattr(report, n)) for n in NARRATIVE_FIELDS],
-        "can_review": has_perm(request.user, Perm.REVIEW_REPORTS)
-        and report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED),
-        "can_correct": can_write and report.status == ReportStatus.ACCEPTED and report.is_latest,
+        "can_review": bool(actions & {ReportAction.ACCEPT, ReportAction.RETURN}),
+        "can_comment": ReportAction.COMMENT in actions,
+        "can_correct": ReportAction.CORRECT in actions,
         "review_form": ReviewForm(),
+        "counties": counties,
+        "events": report_history(report),
         "versions": ProgressReport.objects.filter(
             drive=report.drive, period=report.period, unit_key=report.unit_key
         ).order_by("version"),
@@ -136,7 +153,7 @@ def report_write(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_by_key(report.unit_key)
     if unit is None or not may_submit_for(request.user, unit):
         raise PermissionDenied
-    form = NarrativeForm(request.POST, instance=report)
+    form = NarrativeForm(request.POST, instance=report, with_counties_note=unit.level == Level.PREFECTURE)
     if not form.is_valid():
         messages.error(request, _("请检查填写内容。"))
         return redirect("reports:detail", pk=report.pk)
@@ -144,7 +161,7 @@ def report_write(request: HttpRequest, pk: int) -> HttpResponse:
         report_save(
             user=request.user,
             report_id=report.pk,
-            narrative={n: form.cleaned_data[n] for n in NARRATIVE_FIELDS},
+            narrative={n: form.cleaned_data.get(n, "") for n in [*NARRATIVE_FIELDS, "counties_note"]},
         )
         if "submit" in request.POST:
             report_submit(user=request.user, report_id=report.pk)
@@ -159,21 +176,26 @@ def report_write(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, return (with a reason) or comment; reports.workflow says who may."""
     report = _report(request, pk)
-    require(request.user, Perm.REVIEW_REPORTS)
     form = ReviewForm(request.POST)
     comments = form.cleaned_data["comments"] if form.is_valid() else ""
+    services = {
+        "return": (report_return, _("报告已退回。")),
+        "accept": (report_accept, _("报告已采纳。")),
+        "comment": (report_comment, _("意见已发送。")),
+    }
+    chosen = services.get(request.POST.get("action", ""))
+    if chosen is None:
+        messages.error(request, _("请选择退回、采纳或发送意见。"))
+        return redirect("reports:detail", pk=report.pk)
+    service, done = chosen
     try:
-        if request.POST.get("action") == "return":
-            report_return(user=request.user, report_id=report.pk, comments=comments)
-            messages.success(request, _("报告已退回。"))
-        elif request.POST.get("action") == "accept":
-            report_accept(user=request.user, report_id=report.pk, comments=comments)
-            messages.success(request, _("报告已采纳。"))
-        else:
-            messages.error(request, _("请选择退回或采纳。"))
+        service(user=request.user, report_id=report.pk, comments=comments)
     except ReportError as error:
         messages.error(request, error.message)
+    else:
+        messages.success(request, done)
     return redirect("reports:detail", pk=report.pk)
 
 
