@@ -118,19 +118,34 @@ def sector_url(
 
 
 def reports_url(
-    scope: Scope, period: Period | None, *, area_code: str | None = None, state: str = ""
+    scope: Scope,
+    period: Period | None,
+    *,
+    area_code: str | None = None,
+    state: str = "",
+    counties: bool = False,
 ) -> str | None:
-    """reports_expected / _submitted / _on_time: the reports grid's column for the period, its
-    rows narrowed to the scope's reporting units (state: "", "submitted" or "on_time")."""
+    """reports_* (county_reports_*): the reports grid's column for the period, its rows narrowed
+    to the scope's reporting units (counties) and, by state, to those submitted, accepted or on time."""
     if period is None:
         return None
     selected = scope_params(scope, area_code)
-    if selected is None:
+    if selected is None or (counties and scope.kind != "area"):
         return None
     params = {**selected, "drive": str(period.year), "period": period.name}
+    if counties:
+        params["level"] = "county"
     if state:
         params["state"] = state
     return list_url("reports:list", params)
 
 
-REPORT_STATES = {"reports_expected": "", "reports_submitted": "submitted", "reports_on_time": "on_time"}
+REPORT_STATES = {
+    "reports_expected": "",
+    "reports_submitted": "submitted",
+    "reports_on_time": "on_time",
+    "county_reports_expected": "",
+    "county_reports_submitted": "submitted",
+    "county_reports_accepted": "accepted",
+    "county_reports_on_time": "on_time",
+}

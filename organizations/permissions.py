@@ -16,7 +16,8 @@ class Perm(models.TextChoices):
     EDIT_MEMBERS = "edit_members"  # members, memberships, transfers, applications
     IMPORT = "import"
     EXPORT = "export"
-    SUBMIT_REPORTS = "submit_reports"  # bimonthly reports (a prefecture also reviews its counties'), special reports
+    # bimonthly reports (a prefecture also reviews its counties'), special reports
+    SUBMIT_REPORTS = "submit_reports"
     MANAGE_DRIVE = "manage_drive"  # drives, targets, roll-ups, inspections, cases
     REVIEW_REPORTS = "review_reports"  # return, accept, finalise acceptance
 

@@ -1,4 +1,5 @@
-"""Demo data for reports: bimonthly reports for 2015-B2…B5 in every state, a few typical
+"""Demo data for reports: bimonthly reports for 2015-B2…B5 in every state (and the counties of
+Lhasa and Shigatse for B4 and B5, reporting to their prefecture), a few typical
 cases, an inspection with an overdue problem, and year-end scores (not finalised).
 
 Reports are written as the workflow would leave them: figures frozen from
@@ -27,7 +28,7 @@ from reports.models import (
     ReportStatus,
     TypicalCase,
 )
-from reports.units import all_units
+from reports.units import all_units, county_units
 
 NARRATIVE = {
     "progress": "本期召开动员部署会，新建联合基层工会和项目工会联合会，组织源头入会集中宣传。",
@@ -61,6 +62,10 @@ def seed(ctx) -> None:
                 reports.append(
                     _report(ctx, drive, unit, period, status, computed[unit.key], before[unit.key])
                 )
+    reports += _county_reports(ctx, drive)
+    for report in reports:
+        if report.unit_key in ("5401", "5402") and report.status != ReportStatus.DRAFT:
+            report.counties_note = "个别县区因牧区网络中断延后报送，已电话督促。"
     ProgressReport.objects.bulk_create(reports)
     _cases(ctx, drive, units)
     _inspection(drive, units)
@@ -74,7 +79,38 @@ def seed(ctx) -> None:
             items=items_as_json(items),
             score=score,
         )
-    ctx.write(f"    reports: {len(reports)} bimonthly reports, cases, an inspection, year-end scores")
+    ctx.write(
+        f"    reports: {len(reports)} bimonthly reports (counties' included), cases, an inspection, "
+        "year-end scores"
+    )
+
+
+# The counties of Lhasa and Shigatse report to their prefecture (the chain's first step).
+COUNTY_OUTCOMES = [ReportStatus.ACCEPTED] * 5 + [
+    ReportStatus.SUBMITTED,
+    ReportStatus.RETURNED,
+    ReportStatus.DRAFT,
+    None,
+]
+
+
+def _county_reports(ctx, drive) -> list[ProgressReport]:
+    found = []
+    counties = county_units("5401") + county_units("5402")
+    for name in ("2015-B4", "2015-B5"):
+        period = Period.parse(name)
+        computed = figures.compute_many([u.scope for u in counties], period.end, drive=drive, period=period)
+        before = figures.compute_many([u.scope for u in counties], period.previous().end, drive=drive)
+        for unit in counties:
+            status = ctx.rng.choice(COUNTY_OUTCOMES)
+            if status is not None:
+                report = _report(ctx, drive, unit, period, status, computed[unit.key], before[unit.key])
+                if status == ReportStatus.RETURNED:
+                    report.hq_comments = "请核实新入会人数与名册是否一致。"
+                elif status == ReportStatus.ACCEPTED:
+                    report.hq_comments = "同意，请继续推进。"
+                found.append(report)
+    return found
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

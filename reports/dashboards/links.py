@@ -35,6 +35,7 @@ class Links:
                 self.period_due,
                 area_code=self._area_code,
                 state=drilldown.REPORT_STATES[name],
+                counties=name.startswith("county_"),
             )
         return drilldown.figure_url(name, self.target.scope, self.day, area_code=self._area_code)
 

@@ -114,6 +114,16 @@ def sections(board: Dashboard, links: Links) -> list[Section]:
                 ("reports_expected", _("应报")),
                 ("reports_submitted", _("已报")),
                 ("reports_on_time", _("按时报送")),
+                *(
+                    [
+                        ("county_reports_expected", _("县区应报地市")),
+                        ("county_reports_submitted", _("县区已报")),
+                        ("county_reports_accepted", _("县区报告已采纳")),
+                        ("county_reports_on_time", _("县区按时报送")),
+                    ]
+                    if board.figures.get("county_reports_expected")
+                    else []
+                ),
             ),
         ),
         Section(

@@ -50,6 +50,7 @@ def test_prefecture_clerk_writes_the_narrative_and_submits_the_bimonthly_report(
     page.get_by_label("典型经验").fill("城关区在建筑工地设立流动入会服务点。")
     page.get_by_label("存在问题").fill("部分项目工地人员流动性大，会籍接转不及时。")
     page.get_by_label("下一步打算").fill("推广网上入会二维码，做到工地全覆盖。")
+    page.get_by_label("县区报告未全部采纳的说明").fill("各县区报告正在审核，下周前全部采纳。")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_label("工作进展")).to_have_value("拉萨市各县区本期新建工会3家，发展农牧民工会员2名。")
     journey.shot("narrative written", doc="report-write.png")
@@ -65,7 +66,11 @@ def test_prefecture_clerk_writes_the_narrative_and_submits_the_bimonthly_report(
 def submitted_report(prefecture) -> ProgressReport:
     drive = make_drive()
     report = report_open(user=prefecture, drive=drive, period=Period.parse(PERIOD), unit=unit_by_key(LHASA))
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "本期进展顺利。"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "本期进展顺利。", "counties_note": "县区报告尚在审核"},
+    )
     return report_submit(user=prefecture, report_id=report.pk)
 
 
@@ -99,7 +104,11 @@ def test_hq_drills_down_the_dashboard_returns_and_accepts_a_report_and_exports_t
     expect(page.get_by_test_id("hq-comments")).to_contain_text("请补充典型经验。")
 
     # The prefecture corrects and sends it again; HQ accepts it.
-    narrative = {"progress": "本期进展顺利。", "typical_experience": "工地流动入会服务点。"}
+    narrative = {
+        "progress": "本期进展顺利。",
+        "typical_experience": "工地流动入会服务点。",
+        "counties_note": "县区报告尚在审核",
+    }
     report_save(user=prefecture, report_id=report.pk, narrative=narrative)
     report_submit(user=prefecture, report_id=report.pk)
     page.reload()

@@ -123,7 +123,7 @@ def test_every_record_the_figures_read_marks_its_periods_stale(rolled_up, change
 
 @pytest.mark.django_db
 def test_changes_that_move_no_figure_leave_snapshots_fresh(rolled_up):
-    drive, union = rolled_up
+    _drive, union = rolled_up
     member = union.memberships.first().member
     member.name = "改名"
     member.save()
@@ -152,7 +152,7 @@ def test_a_write_queues_the_refresh_once_it_commits(
     rolled_up, county, client_for, django_capture_on_commit_callbacks
 ):
     """The services queue refresh_stale after commit (eager here, so it runs at once)."""
-    drive, union = rolled_up
+    _drive, union = rolled_up
     member = union.memberships.order_by("joined_on").first()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(county).post(
@@ -202,7 +202,7 @@ def test_a_change_still_uncommitted_when_the_roll_up_began_leaves_it_stale(divis
 def test_the_notes_every_snapshot_has_seen_are_pruned(rolled_up):
     from drives.models import DataChange
 
-    drive, union = rolled_up
+    _drive, union = rolled_up
     join(union, dt.date(2015, 12, 2))
     assert DataChange.objects.exists()
     refresh_stale()

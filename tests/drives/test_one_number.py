@@ -266,7 +266,9 @@ def act(drive, plan, personas) -> None:
     report = report_open(
         user=author, drive=drive, period=Period.parse(period_name), unit=unit_by_key(unit_key)
     )
-    report_save(user=author, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=author, report_id=report.pk, narrative={"progress": "进展", "counties_note": "县区报告尚在审核"}
+    )
     if outcome == "draft":
         return
     report_submit(user=author, report_id=report.pk)

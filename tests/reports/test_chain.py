@@ -105,7 +105,7 @@ def test_who_may_move_a_report(chain, actor, action, unit, allowed):
 def test_a_period_goes_up_the_chain_with_its_history(chain, client_for):
     drive, people = chain
     report = submitted(people["county"], drive, "540102")
-    with pytest.raises(ReportError, match="理由|意见"):
+    with pytest.raises(ReportError, match=r"理由|意见"):
         report_return(user=people["prefecture"], report_id=report.pk, comments="  ")
     report_return(user=people["prefecture"], report_id=report.pk, comments="请补充新入会人数的来源")
     report_submit(user=people["county"], report_id=report.pk)

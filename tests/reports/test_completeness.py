@@ -46,7 +46,9 @@ def drive(divisions):
 
 def submitted(user, drive, period: Period, unit: str = "5401"):
     report = report_open(user=user, drive=drive, period=period, unit=unit_by_key(unit))
-    report_save(user=user, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=user, report_id=report.pk, narrative={"progress": "进展", "counties_note": "县区报告尚在审核"}
+    )
     return report_submit(user=user, report_id=report.pk)
 
 
@@ -124,15 +126,19 @@ def test_the_accepted_version_stands_while_its_correction_is_a_draft(drive, pref
     )
     assert "拉萨市 · 2015年9—10月" not in reminders
     # The official form keeps the accepted figures, labelled as submitted, and names the correction.
-    heading, shown, note = progress_columns(drive, B5)[0]
+    _heading, shown, note = progress_columns(drive, B5)[0]
     assert shown["members_total"] == 1
     assert note.startswith("已采纳（") and "报送数据" in note and "第2版更正草稿" in note
     book = load_workbook(io.BytesIO(progress_table(drive, B5, today=YEAR_END)))
-    statuses = [row for row in book.active.iter_rows(values_only=True) if row[0] == "报送状态"][0]
+    statuses = next(row for row in book.active.iter_rows(values_only=True) if row[0] == "报送状态")
     assert "（已报送）" not in statuses[1] and statuses[1] == note
 
     # Once the correction is submitted and accepted, it stands in its turn.
-    report_save(user=prefecture, report_id=correction.pk, narrative={"progress": "更正"})
+    report_save(
+        user=prefecture,
+        report_id=correction.pk,
+        narrative={"progress": "更正", "counties_note": "县区报告尚在审核"},
+    )
     report_submit(user=prefecture, report_id=correction.pk)
     assert progress_columns(drive, B5)[0][1]["members_total"] == 1  # accepted v1 until v2 is
     report_accept(user=hq, report_id=correction.pk)

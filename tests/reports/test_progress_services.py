@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InternalError, transaction
 
 from drives.periods import Period
@@ -43,7 +42,11 @@ def open_lhasa(prefecture, drive):
 
 def test_submission_freezes_the_figures_and_the_change(prefecture, drive, lhasa_union):
     report = open_lhasa(prefecture, drive)
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "新建工会3家"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "新建工会3家", "counties_note": "县区报告尚在审核"},
+    )
 
     report = report_submit(user=prefecture, report_id=report.pk)
 
@@ -59,14 +62,20 @@ def test_submission_freezes_the_figures_and_the_change(prefecture, drive, lhasa_
 
 def test_return_resubmit_accept(prefecture, hq, drive, lhasa_union):
     report = open_lhasa(prefecture, drive)
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "进展", "counties_note": "县区报告尚在审核"},
+    )
     report_submit(user=prefecture, report_id=report.pk)
 
     with pytest.raises(ReportError, match="修改意见"):
         report_return(user=hq, report_id=report.pk, comments=" ")
     report_return(user=hq, report_id=report.pk, comments="请补充典型经验")
     report_save(
-        user=prefecture, report_id=report.pk, narrative={"progress": "进展", "typical_experience": "经验"}
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "进展", "typical_experience": "经验", "counties_note": "县区报告尚在审核"},
     )
     report = report_submit(user=prefecture, report_id=report.pk)
     assert report.status == ReportStatus.RESUBMITTED
@@ -77,18 +86,30 @@ def test_return_resubmit_accept(prefecture, hq, drive, lhasa_union):
     with pytest.raises(ReportError):
         report_return(user=hq, report_id=report.pk, comments="再改")
     with pytest.raises(ReportError):
-        report_save(user=prefecture, report_id=report.pk, narrative={"progress": "偷改"})
+        report_save(
+            user=prefecture,
+            report_id=report.pk,
+            narrative={"progress": "偷改", "counties_note": "县区报告尚在审核"},
+        )
 
 
 def test_a_submitted_report_cannot_be_submitted_twice_or_edited(prefecture, drive, lhasa_union):
     report = open_lhasa(prefecture, drive)
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "进展", "counties_note": "县区报告尚在审核"},
+    )
     report_submit(user=prefecture, report_id=report.pk)
 
-    with pytest.raises(ReportError, match="重复报送"):
+    with pytest.raises(ReportError, match="不能报送"):
         report_submit(user=prefecture, report_id=report.pk)
     with pytest.raises(ReportError, match="已报送"):
-        report_save(user=prefecture, report_id=report.pk, narrative={"progress": "改"})
+        report_save(
+            user=prefecture,
+            report_id=report.pk,
+            narrative={"progress": "改", "counties_note": "县区报告尚在审核"},
+        )
 
 
 def test_an_empty_progress_is_refused_naming_the_field(prefecture, drive, lhasa_union):
@@ -104,13 +125,22 @@ def test_only_the_units_own_staff_write_and_only_hq_reviews(prefecture, other_pr
     with pytest.raises(ReportError):
         report_open(user=county, drive=drive, period=B3, unit=unit_by_key("5401"))
     report = open_lhasa(prefecture, drive)
-    with pytest.raises(PermissionDenied):
+    report_save(
+        user=prefecture, report_id=report.pk, narrative={"progress": "进展", "counties_note": "县区未报"}
+    )
+    report_submit(user=prefecture, report_id=report.pk)
+    with pytest.raises(ReportError, match="只有上一级"):
         report_accept(user=prefecture, report_id=report.pk)
+    assert report_accept(user=hq, report_id=report.pk).status == ReportStatus.ACCEPTED
 
 
 def test_the_database_refuses_to_change_an_accepted_report(prefecture, hq, drive, lhasa_union):
     report = open_lhasa(prefecture, drive)
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "进展", "counties_note": "县区报告尚在审核"},
+    )
     report_submit(user=prefecture, report_id=report.pk)
     report_accept(user=hq, report_id=report.pk)
 
@@ -123,7 +153,11 @@ def test_the_database_refuses_to_change_an_accepted_report(prefecture, hq, drive
 
 def test_a_correction_is_a_new_version_and_the_accepted_one_stays(prefecture, hq, drive, lhasa_union):
     report = open_lhasa(prefecture, drive)
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "进展"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "进展", "counties_note": "县区报告尚在审核"},
+    )
     report_submit(user=prefecture, report_id=report.pk)
     report_accept(user=hq, report_id=report.pk)
 

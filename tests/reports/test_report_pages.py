@@ -43,7 +43,10 @@ def test_the_clerk_opens_may_june_prefilled_writes_and_submits(client_for, prefe
     assert ">3<" in page  # members at 30 June, prefilled
     assert ">+2<" in page  # two more than at the end of April
 
-    client.post(reverse("reports:write", args=[report.pk]), {"progress": "新建工会", "submit": "1"})
+    client.post(
+        reverse("reports:write", args=[report.pk]),
+        {"progress": "新建工会", "counties_note": "县区未报", "submit": "1"},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.figures["members_total"] == 3
@@ -59,7 +62,7 @@ def test_the_clerk_opens_may_june_prefilled_writes_and_submits(client_for, prefe
     assert "请补充问题" in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     client.post(
         reverse("reports:write", args=[report.pk]),
-        {"progress": "新建工会", "problems": "人手不足", "submit": "1"},
+        {"progress": "新建工会", "problems": "人手不足", "counties_note": "县区未报", "submit": "1"},
     )
     hq_client = client_for(hq)
     hq_client.post(reverse("reports:review", args=[report.pk]), {"action": "accept"})
@@ -71,7 +74,10 @@ def test_frozen_figures_show_todays_value_beside_them(client_for, prefecture, dr
     client = client_for(prefecture)
     start(client)
     report = ProgressReport.objects.get()
-    client.post(reverse("reports:write", args=[report.pk]), {"progress": "进展", "submit": "1"})
+    client.post(
+        reverse("reports:write", args=[report.pk]),
+        {"progress": "进展", "counties_note": "县区未报", "submit": "1"},
+    )
     join(UnionFactory(area_id="540102"), dt.date(2015, 6, 1))  # entered late, dated in the period
 
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
@@ -104,11 +110,18 @@ def test_county_staff_view_their_prefectures_report_but_cannot_submit(client_for
     assert report.status == ReportStatus.DRAFT
 
 
-def test_prefecture_cannot_review(client_for, prefecture, drive):
+def test_a_prefecture_cannot_review_its_own_report(client_for, prefecture, drive):
     client = client_for(prefecture)
     start(client)
     report = ProgressReport.objects.get()
-    assert client.post(reverse("reports:review", args=[report.pk]), {"action": "accept"}).status_code == 403
+    client.post(
+        reverse("reports:write", args=[report.pk]),
+        {"progress": "进展", "counties_note": "县区未报", "submit": "1"},
+    )
+    response = client.post(reverse("reports:review", args=[report.pk]), {"action": "accept"}, follow=True)
+    assert "只有上一级" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
 
 
 def test_the_list_shows_late_units_and_reminders(client_for, hq, drive, django_assert_max_num_queries):

@@ -45,7 +45,11 @@ def submitted(prefecture, drive, divisions):
     union = UnionFactory(area_id="540102")
     join(union, dt.date(2015, 5, 10))
     report = report_open(user=prefecture, drive=drive, period=B3, unit=unit_by_key("5401"))
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "新建工会3家，发展会员200人"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "新建工会3家，发展会员200人", "counties_note": "县区报告尚在审核"},
+    )
     return report_submit(user=prefecture, report_id=report.pk)
 
 
@@ -73,6 +77,7 @@ def tampering(hq, other_drive, other_user):
         "innovations": "补写的创新",
         "problems": "删掉的问题",
         "next_steps": "改过的打算",
+        "counties_note": "改过的说明",
         "hq_comments": "改过的意见",
         "submitted_at": LATER,
         "first_submitted_at": LATER,
@@ -103,6 +108,7 @@ FIELDS = [
     "innovations",
     "problems",
     "next_steps",
+    "counties_note",
     "hq_comments",
     "submitted_at",
     "first_submitted_at",
@@ -169,7 +175,11 @@ def test_an_accepted_report_cannot_be_deleted(accepted):
 
 def test_the_service_refuses_with_a_clerks_message(accepted, prefecture):
     with pytest.raises(ReportError):
-        report_save(user=prefecture, report_id=accepted.pk, narrative={"progress": "偷改"})
+        report_save(
+            user=prefecture,
+            report_id=accepted.pk,
+            narrative={"progress": "偷改", "counties_note": "县区报告尚在审核"},
+        )
     assert stored(accepted)["progress"] == "新建工会3家，发展会员200人"
 
 

@@ -83,7 +83,11 @@ def submitted(prefecture, divisions):
     drive = make_drive()
     join(UnionFactory(area_id="540102"), dt.date(2015, 5, 10))
     report = report_open(user=prefecture, drive=drive, period=B3, unit=unit_by_key("5401"))
-    report_save(user=prefecture, report_id=report.pk, narrative={"progress": "新建工会3家，发展会员200人"})
+    report_save(
+        user=prefecture,
+        report_id=report.pk,
+        narrative={"progress": "新建工会3家，发展会员200人", "counties_note": "县区报告尚在审核"},
+    )
     return report_submit(user=prefecture, report_id=report.pk)
 
 
