@@ -186,7 +186,10 @@ def visible_pks(queryset: ScopedQuerySet, user: User, pks: Iterable[Any]) -> set
     """Which of these records the user may open, in one query: for a page that names
     related records (a firm's covering unions, a roster row's person) and links only
     those in the user's scope; the rest are named without a link that would answer 404."""
-    return set(queryset.visible_to(user).filter(pk__in=set(pks)).values_list("pk", flat=True))
+    wanted = set(pks)
+    if not wanted:  # a page with nothing to link asks nothing
+        return set()
+    return set(queryset.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def get_editable_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
