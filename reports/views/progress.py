@@ -15,7 +15,7 @@ from drives.figures import expected_units
 from drives.models import Drive
 from drives.periods import Period, PeriodError
 from organizations.permissions import Perm, has_perm, require
-from organizations.scopes import Scope, get_in_scope_or_404
+from organizations.scopes import Scope, get_in_scope_or_404, visible_pks
 from reports import workflow
 from reports.forms import NarrativeForm, ReportGridFilterForm, ReviewForm
 from reports.models import NARRATIVE_FIELDS, ProgressReport, ReportAction, ReportStatus
@@ -83,6 +83,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "counties_only": counties_only,
         "form": form,
         "writable": {u.key for u in everyone if may_submit_for(request.user, u)},
+        # The counties' grid of a prefecture opens for those whose scope holds the prefecture.
+        "chain_links": {
+            u.key
+            for u in units
+            if u.area is not None and Scope.for_user(request.user).contains_code(u.area.code)
+        },
         "can_export": has_perm(request.user, Perm.EXPORT) and request.user.is_hq,
         "drives": Drive.objects.all(),
     }
@@ -126,6 +132,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_write = unit is not None and may_submit_for(request.user, unit)
     editable = can_write and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and report.is_latest
     counties = county_states(report) if unit is not None and unit.level == Level.PREFECTURE else []
+    # A county reading its prefecture's report sees the other counties' states, not their reports.
+    linkable = visible_pks(ProgressReport.objects, request.user, [r.pk for _c, r in counties if r])
     context = {
         "report": report,
         "unit": unit,
@@ -138,6 +146,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_correct": ReportAction.CORRECT in actions,
         "review_form": ReviewForm(),
         "counties": counties,
+        "linkable": linkable,
         "events": report_history(report),
         "versions": ProgressReport.objects.filter(
             drive=report.drive, period=report.period, unit_key=report.unit_key

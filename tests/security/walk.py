@@ -99,7 +99,7 @@ def place(side: str, model: str) -> str:
 
 def may_see(persona: str, model: str, side: str) -> bool:
     """DESIGN's scopes, restated for the walk's records."""
-    if model in ("importjob", "exportjob", "downloadjob"):
+    if model in ("importjob", "exportjob", "downloadjob", "notification"):
         return JOB_OWNERS.get(side) == persona
     if model == "drive":
         return True  # one drive for the region; its pages are HQ's by role, not by scope
@@ -288,7 +288,17 @@ def build_world(users: dict[str, Any]) -> World:
         download = DownloadJob.objects.create(
             owner=users[JOB_OWNERS[side]], export="enterprises", title=NAMES["enterprise"].format(marker)
         )
+        from notifications.models import Notification, NotificationKind
+
+        notification = Notification.objects.create(
+            user=users[JOB_OWNERS[side]],
+            kind=NotificationKind.REMINDER,
+            key=f"walk:{side}",
+            title=f"{marker}通知",
+            url="/reports/",
+        )
         for key, obj in (
+            ("notification", notification),
             ("transfer", transfer),
             ("application", application),
             ("importjob", job),
@@ -443,6 +453,7 @@ def _add_unit_records(world: World, users: dict[str, Any]) -> None:
 
 # url name fragment → model key, most specific first.
 MODEL_KEYS = [
+    ("notification", "notification"),
     ("download_job", "downloadjob"),
     ("import_job", "importjob"),
     ("export", "exportjob"),
