@@ -13,8 +13,10 @@ from members.ethnicity import ETHNICITY_CHOICES
 from members.idnumber import IdNumber, IdNumberError, parse_id_number
 from members.models import EndReason, JoinChannel
 from members.phone import PhoneError, normalize_phone
+from members.selectors import RosterFilters
 from organizations.forms import BootstrapMixin, DateInput
 from organizations.freetext import TextError, clean_free_text, clean_person_name
+from organizations.listing import YES_NO_ANY, ListFilterForm, yes_no
 from organizations.models import Enterprise, Sector, Union
 
 
@@ -163,10 +165,20 @@ class RejectForm(BootstrapMixin, forms.Form):
         self.style()
 
 
-_YES_NO_ANY = [("", _("不限")), ("yes", _("是")), ("no", _("否"))]
+class RosterState:
+    ACTIVE = "active"
+    ANY = "any"
+    CHOICES = [("", _("在册（所选日期有效会籍）")), (ANY, _("全部会籍（含已离会）"))]
 
 
-class RosterFilterForm(ScopedForm):
+# "new": every way of joining but a transfer (DESIGN members_new).
+CHANNEL_CHOICES = [("", _("不限")), ("new", _("新入会（转入以外）")), *JoinChannel.choices]
+
+
+class RosterFilterForm(ListFilterForm):
+    """The roster's filters: the shared scope and date (organizations.listing), and the
+    conditions the member figures count (drives.drilldown links with them)."""
+
     q = forms.CharField(label=_("姓名、身份证号或手机号"), required=False)
     union = forms.ModelChoiceField(
         label=_("工会"), queryset=Union.objects.none(), required=False, empty_label=_("全部工会")
@@ -177,9 +189,51 @@ class RosterFilterForm(ScopedForm):
     sector = forms.ChoiceField(
         label=_("行业"), choices=[("", _("全部行业")), *Sector.choices], required=False
     )
-    new_generation = forms.ChoiceField(label=_("新生代"), choices=_YES_NO_ANY, required=False)
+    migrant = forms.ChoiceField(label=_("农牧民工"), choices=YES_NO_ANY, required=False)
+    new_generation = forms.ChoiceField(label=_("新生代"), choices=YES_NO_ANY, required=False)
+    state = forms.ChoiceField(label=_("会籍"), choices=RosterState.CHOICES, required=False)
+    channel = forms.ChoiceField(label=_("入会方式"), choices=CHANNEL_CHOICES, required=False)
     joined_from = forms.DateField(label=_("入会日期从"), required=False, widget=DateInput())
-    joined_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+    joined_to = forms.DateField(label=_("入会日期至"), required=False, widget=DateInput())
+    end_reason = forms.ChoiceField(
+        label=_("离会原因"), choices=[("", _("不限")), *EndReason.choices], required=False
+    )
+    left_from = forms.DateField(label=_("离会日期从"), required=False, widget=DateInput())
+    left_to = forms.DateField(label=_("离会日期至"), required=False, widget=DateInput())
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, user=user, **kwargs)
+        ScopedForm._choose(self.fields["union"], Union.objects.visible_to(user), "code", _("填写工会编号"))
+        ScopedForm._choose(
+            self.fields["employer"],
+            Enterprise.objects.visible_to(user),
+            "credit_code",
+            _("填写统一社会信用代码"),
+        )
+        self.style()
+
+    def filters(self) -> RosterFilters:
+        """The filters as the roster selector takes them; an invalid form filters out everything."""
+        if self.failed:
+            return RosterFilters(nothing=True)
+        data = self.values()
+        return RosterFilters(
+            scope=self.scope(),
+            day=self.day(),
+            every_membership=data.get("state") == RosterState.ANY,
+            q=(data.get("q") or "").strip(),
+            union_id=data["union"].pk if data.get("union") else None,
+            employer_id=data["employer"].pk if data.get("employer") else None,
+            sector=data.get("sector") or "",
+            migrant=yes_no(data.get("migrant")),
+            new_generation=yes_no(data.get("new_generation")),
+            channel=data.get("channel") or "",
+            joined_from=data.get("joined_from"),
+            joined_to=data.get("joined_to"),
+            end_reason=data.get("end_reason") or "",
+            left_from=data.get("left_from"),
+            left_to=data.get("left_to"),
+        )
 
 
 class JoinForm(BootstrapMixin, forms.Form):

@@ -25,6 +25,7 @@ from typing import IO, Any, NamedTuple
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from drives.freshness import refresh_soon
 from members.bulk_write import (
     NewMembership,
     NewPerson,
@@ -251,6 +252,7 @@ class MemberImporter(Importer):
                     action=AuditAction.IMPORT,
                     changes={"import": self.name, "rows": result.saved},
                 )
+                refresh_soon()  # figures the imported members move are rolled up again
         except SpreadsheetError as error:
             result.file_error = str(error)
         except _NothingToKeep:

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from members.idnumber import IdNumberError, parse_id_number
 from members.models import (
     NEW_GENERATION_BORN_FROM,
     JoinApplication,
+    JoinChannel,
     Member,
     Membership,
     Transfer,
@@ -18,17 +20,30 @@ from members.models import (
 )
 from members.personal_data import keyed_hash
 from members.phone import PhoneError, normalize_phone
+from organizations.scopes import Scope
 
 
 @dataclass(frozen=True)
 class RosterFilters:
+    """What the roster lists: memberships in the user's scope (narrowed to `scope`),
+    active on `day` unless every_membership, meeting every condition given."""
+
+    scope: Scope | None = None
+    day: dt.date | None = None  # None: today
+    every_membership: bool = False  # also those ended or not yet begun on day
     q: str = ""
     union_id: int | None = None
     employer_id: int | None = None
     sector: str = ""
+    migrant: bool | None = None
     new_generation: bool | None = None
+    channel: str = ""  # a JoinChannel, or "new" for every one but a transfer
     joined_from: dt.date | None = None
     joined_to: dt.date | None = None
+    end_reason: str = ""
+    left_from: dt.date | None = None
+    left_to: dt.date | None = None
+    nothing: bool = False  # the filters were invalid: list nothing rather than everything
 
 
 def search_condition(q: str, prefix: str = "member__") -> Q:
@@ -45,30 +60,50 @@ def search_condition(q: str, prefix: str = "member__") -> Q:
 
 
 def roster(user, filters: RosterFilters):
-    """Current memberships in the user's scope, with what a roster row shows, in three joins."""
-    memberships = (
-        Membership.objects.visible_to(user)
-        .current()
+    """Memberships in the user's scope meeting the filters, with what a roster row shows, in three joins.
+
+    The conditions are those of the member figures (drives.figures), so a list
+    opened from a figure's link (drives.drilldown) holds exactly the rows it counts."""
+    memberships = Membership.objects.visible_to(user)
+    if filters.nothing:
+        return memberships.none()
+    if filters.scope is not None:
+        memberships = memberships.in_scope(filters.scope)
+    if not filters.every_membership:
+        memberships = memberships.active_on(filters.day or timezone.localdate())
+    conditions = Q()
+    if filters.q:
+        conditions &= search_condition(filters.q)
+    if filters.union_id:
+        conditions &= Q(union_id=filters.union_id)
+    if filters.employer_id:
+        conditions &= Q(employer_id=filters.employer_id)
+    if filters.sector:
+        conditions &= Q(employer__sector=filters.sector)
+    if filters.migrant is not None:
+        conditions &= Q(member__is_migrant=filters.migrant)
+    if filters.new_generation is not None:
+        born_late = Q(member__birth_date__gte=NEW_GENERATION_BORN_FROM)
+        conditions &= born_late if filters.new_generation else ~born_late
+    if filters.channel == "new":
+        conditions &= ~Q(channel=JoinChannel.TRANSFER_IN)
+    elif filters.channel:
+        conditions &= Q(channel=filters.channel)
+    if filters.joined_from:
+        conditions &= Q(joined_on__gte=filters.joined_from)
+    if filters.joined_to:
+        conditions &= Q(joined_on__lte=filters.joined_to)
+    if filters.end_reason:
+        conditions &= Q(end_reason=filters.end_reason)
+    if filters.left_from:
+        conditions &= Q(left_on__gte=filters.left_from)
+    if filters.left_to:
+        conditions &= Q(left_on__lte=filters.left_to)
+    return (
+        memberships.filter(conditions)
         .select_related("member", "union", "employer")
         .order_by("-joined_on", "-pk")
     )
-    if filters.q:
-        memberships = memberships.filter(search_condition(filters.q))
-    if filters.union_id:
-        memberships = memberships.filter(union_id=filters.union_id)
-    if filters.employer_id:
-        memberships = memberships.filter(employer_id=filters.employer_id)
-    if filters.sector:
-        memberships = memberships.filter(employer__sector=filters.sector)
-    if filters.new_generation is True:
-        memberships = memberships.filter(member__birth_date__gte=NEW_GENERATION_BORN_FROM)
-    elif filters.new_generation is False:
-        memberships = memberships.filter(member__birth_date__lt=NEW_GENERATION_BORN_FROM)
-    if filters.joined_from:
-        memberships = memberships.filter(joined_on__gte=filters.joined_from)
-    if filters.joined_to:
-        memberships = memberships.filter(joined_on__lte=filters.joined_to)
-    return memberships
 
 
 def member_history(user, member: Member) -> dict:

@@ -191,27 +191,3 @@ class EightHavesForm(BootstrapMixin, forms.Form):
             self.fields[item.value] = forms.BooleanField(label=item.label, required=False)
         self.fields["checked_on"].initial = timezone.localdate()
         self.style()
-
-
-_YES_NO_ANY = [("", _("全部")), ("yes", _("是")), ("no", _("否"))]
-
-
-class EnterpriseFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label=_("名称或信用代码"), required=False)
-    sector = forms.ChoiceField(
-        label=_("行业"), choices=[("", _("全部行业")), *Sector.choices], required=False
-    )
-    park = forms.ModelChoiceField(
-        label=_("园区"), queryset=Park.objects.none(), required=False, empty_label=_("全部园区")
-    )
-    covered = forms.ChoiceField(label=_("已建会覆盖"), choices=_YES_NO_ANY, required=False)
-    four_element = forms.ChoiceField(label=_("四要素企业"), choices=_YES_NO_ANY, required=False)
-    below_80 = forms.BooleanField(label=_("入会率低于80%"), required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = Park.objects.visible_to(user)
-        self.style()
-
-    def yes_no(self, name: str) -> bool | None:
-        return {"yes": True, "no": False}.get(self.cleaned_data.get(name) or "")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drives.freshness import refreshes
 from members.idnumber import IdNumber, parse_id_number
 from members.models import ApplicationStatus, JoinApplication, JoinChannel, Membership
 from members.personal_data import keyed_hash
@@ -60,6 +61,7 @@ def _pending_locked(user, application: JoinApplication) -> JoinApplication:
     return locked
 
 
+@refreshes
 def application_approve(
     *,
     user,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drives.freshness import refreshes
 from members.idnumber import IdNumber
 from members.models import EndReason, JoinChannel, Member, Membership, TransferStatus
 from members.personal_data import keyed_hash
@@ -123,6 +124,7 @@ def _person(details: PersonDetails) -> Member:
     return member
 
 
+@refreshes
 def member_enrol(
     *,
     user,
@@ -172,6 +174,7 @@ def member_enrol(
 MEMBER_EDIT_FIELDS = ["name", "ethnicity", "hukou_place", "is_migrant"]
 
 
+@refreshes
 def member_update(*, user, member: Member, seen_version: int, phone: str, **values) -> Member:
     """Edit a person's details (not the ID number: a wrong one is a different person).
     Only the scope the person lies in may: a county they left keeps its rows, not them."""
@@ -193,6 +196,7 @@ def member_update(*, user, member: Member, seen_version: int, phone: str, **valu
     return member
 
 
+@refreshes
 def membership_end(*, user, membership: Membership, left_on: dt.date, reason: str) -> Membership:
     """End an active membership (lapsed, died, other). Transfers end through transfer_accept."""
     require(user, Perm.EDIT_MEMBERS)

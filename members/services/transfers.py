@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drives.freshness import refreshes
 from members.models import EndReason, JoinChannel, Membership, Transfer, TransferStatus
 from members.services.enrolment import MemberError
 from organizations import audit
@@ -61,6 +62,7 @@ def transfer_issue(*, user, membership: Membership, issued_on: dt.date, note: st
     return transfer
 
 
+@refreshes
 def transfer_accept(
     *, user, number: str, union: Union, employer: Enterprise | None, accepted_on: dt.date
 ) -> Transfer:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from members.exporters import RosterExporter
 from members.forms import EndForm, EnrolForm, MemberEditForm, RosterFilterForm
 from members.models import Member, Membership
-from members.selectors import RosterFilters, former_memberships, member_history, roster
+from members.selectors import former_memberships, member_history, roster
 from members.services import (
     MemberAlreadyActive,
     MemberError,
@@ -30,32 +30,19 @@ from organizations.scopes import get_editable_or_404, get_in_scope_or_404, visib
 from organizations.views.common import paginate, query_without_page
 
 
-def _filters(form: RosterFilterForm) -> RosterFilters:
-    if not form.is_valid():
-        return RosterFilters()
-    data = form.cleaned_data
-    return RosterFilters(
-        q=data["q"].strip(),
-        union_id=data["union"].pk if data["union"] else None,
-        employer_id=data["employer"].pk if data["employer"] else None,
-        sector=data["sector"],
-        new_generation={"yes": True, "no": False}.get(data["new_generation"]),
-        joined_from=data["joined_from"],
-        joined_to=data["joined_to"],
-    )
-
-
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
-    form = RosterFilterForm(request.GET or None, user=request.user)
-    page = paginate(request, roster(request.user, _filters(form)))
+    form = RosterFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    page = paginate(request, roster(request.user, filters))
     context = {
         "form": form,
         "page": page,
+        "every_membership": filters.every_membership,
         # Rows of memberships that ended here name people who may lie elsewhere now.
         "members_here": visible_pks(Member.objects, request.user, [m.member_id for m in page]),
-        "query": query_without_page(request),
+        "query": form.query(),
         "can_edit": has_perm(request.user, Perm.EDIT_MEMBERS),
         "can_import": has_perm(request.user, Perm.IMPORT) and has_perm(request.user, Perm.EDIT_MEMBERS),
         "can_export": has_perm(request.user, Perm.EXPORT),
@@ -69,9 +56,9 @@ def member_export(request: HttpRequest) -> HttpResponse:
     """The roster under the list's filters (in the query string, for GET and POST alike):
     at once when small, otherwise as a background job (organizations.export_jobs)."""
     require(request.user, Perm.VIEW)
-    form = RosterFilterForm(request.GET or None, user=request.user)
-    exporter = RosterExporter(request.user, filters=_filters(form))
-    back = reverse("members:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    form = RosterFilterForm(request.GET, user=request.user)
+    exporter = RosterExporter(request.user, query=form.job_query())
+    back = reverse("members:list") + (f"?{form.query()}" if form.query() else "")
     return export_or_queue(request, exporter, request.GET.get("format", "xlsx"), back_url=back)
 
 

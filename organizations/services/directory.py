@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drives.freshness import refreshes
 from organizations import audit
 from organizations.creditcode import CreditCodeError, normalize_credit_code
 from organizations.locking import save_with_version
@@ -170,6 +171,7 @@ def _changes(fields: dict[str, Any]) -> dict[str, Any]:
 # Enterprises.
 
 
+@refreshes
 @transaction.atomic
 def enterprise_create(*, user: User, **fields: Any) -> Enterprise:
     require(user, Perm.EDIT_DIRECTORY)
@@ -184,6 +186,7 @@ def enterprise_create(*, user: User, **fields: Any) -> Enterprise:
     return enterprise
 
 
+@refreshes
 @transaction.atomic
 def enterprise_update(*, user: User, enterprise: Enterprise, seen_version: int, **fields: Any) -> Enterprise:
     """Raises locking.EditConflict when someone saved the enterprise since seen_version."""
@@ -225,6 +228,7 @@ def _check_enterprise(user: User, enterprise: Enterprise) -> None:
 # Unions and their coverage.
 
 
+@refreshes
 @transaction.atomic
 def union_create(
     *, user: User, covers: Iterable[Enterprise] = (), covers_from: dt.date | None = None, **fields: Any
@@ -244,6 +248,7 @@ def union_create(
     return union
 
 
+@refreshes
 @transaction.atomic
 def union_update(
     *,
@@ -310,6 +315,7 @@ def _set_coverage(union: Union, covers: list[Enterprise], on: dt.date) -> dict[s
 # Parks and the eight haves.
 
 
+@refreshes
 @transaction.atomic
 def park_create(*, user: User, **fields: Any) -> Park:
     require(user, Perm.EDIT_DIRECTORY)
@@ -322,6 +328,7 @@ def park_create(*, user: User, **fields: Any) -> Park:
     return park
 
 
+@refreshes
 @transaction.atomic
 def park_update(*, user: User, park: Park, seen_version: int, **fields: Any) -> Park:
     require(user, Perm.EDIT_DIRECTORY)
@@ -340,6 +347,7 @@ def park_update(*, user: User, park: Park, seen_version: int, **fields: Any) -> 
     return park
 
 
+@refreshes
 @transaction.atomic
 def eight_haves_confirm(
     *, user: User, township: Area, checked_on: dt.date, haves: dict[str, bool]

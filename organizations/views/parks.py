@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.forms import EightHavesForm, ParkForm
+from organizations.list_forms import ParkFilterForm
 from organizations.locking import EditConflict
-from organizations.models import Area, AreaLevel, EightHavesCheck, Park, Role, Union, UnionKind
+from organizations.models import Area, AreaLevel, EightHavesCheck, Park, Role
 from organizations.models.directory import EightHaves
 from organizations.permissions import Perm, has_perm, require
 from organizations.scopes import Scope, get_editable_or_404, get_in_scope_or_404
+from organizations.selectors import park_list as park_list_of
 from organizations.services.directory import DirectoryError, eight_haves_confirm, park_create, park_update
-from organizations.views.common import page_date, paginate, refuse
+from organizations.views.common import paginate, refuse
 
 
 def may_edit_area_data(user) -> bool:
@@ -29,18 +30,13 @@ def may_edit_area_data(user) -> bool:
 @login_required
 def park_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW)
-    day = page_date(request)
-    park_unions = Union.objects.active_on(day).filter(park=OuterRef("pk"), kind=UnionKind.PARK)
-    parks = (
-        Park.objects.visible_to(request.user)
-        .select_related("area")
-        .annotate(has_union=Exists(park_unions), enterprises_count=Count("enterprises"))
-        .order_by("area_id", "name")
-    )
+    form = ParkFilterForm(request.GET, user=request.user)
     context = {
-        "page": paginate(request, parks),
-        "day": day,
-        "can_edit": may_edit_area_data(request.user),
+        "form": form,
+        "page": paginate(request, park_list_of(request.user, form.filters())),
+        "day": form.day(),
+        "query": form.query(),
+        "can_edit": has_perm(request.user, Perm.EDIT_DIRECTORY) and may_edit_area_data(request.user),
     }
     return render(request, "organizations/park_list.html", context)
 
