@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from organizations.permissions import Perm, has_perm, require
 from organizations.tabular.exporter import export_response
-from reports.dashboards import charts, schematic
+from reports.dashboards import charts, geomap
 from reports.dashboards.exporter import DashboardExporter
 from reports.dashboards.forms import DatePickerForm
 from reports.dashboards.links import Links
@@ -75,7 +75,7 @@ def _render(request: HttpRequest, target: FigureScope) -> HttpResponse:
         "sectors": sector_rows(board, links),
         "links": links,
         "crumbs": breadcrumbs(request.user, target),
-        "tiles": schematic.tiles(board.units),
+        "map": geomap.board_map(board),
         "chart_data": charts.chart_data(board),
         "can_export": has_perm(request.user, Perm.EXPORT),
         "export_query": _export_query(target, day),

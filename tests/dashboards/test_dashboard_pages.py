@@ -92,7 +92,7 @@ def test_the_region_shows_every_prefecture_and_the_federation_side_by_side(clien
         Area.objects.filter(level="prefecture").order_by("code").values_list("code", flat=True)
     )
     assert units == [*prefectures, "federation"]
-    # The schematic: one tile per prefecture, each linking to its dashboard.
+    # The map: one shape per prefecture, each linking to its dashboard.
     assert sorted(re.findall(r'<a href="/dashboard/(\d{6})/" data-code', html)) == prefectures
 
 
