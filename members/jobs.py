@@ -11,10 +11,6 @@ Redis outage does not blank it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
-
 from members.models import ImportJob
 from organizations.job_runs import interruption_notice
 
@@ -40,7 +36,10 @@ def job_progress(job: ImportJob) -> dict:
     }
 
 
-def error_workbook_path(job: ImportJob) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "member-import-jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{job.pk}-errors.xlsx"
+ERROR_WORKBOOK_FOLDER = "member-import-jobs"
+
+
+def error_workbook_name(job: ImportJob) -> str:
+    """Where the job's error workbook is kept in the storage (organizations.files)."""
+    name = job.error_workbook
+    return name if "/" in name else f"{ERROR_WORKBOOK_FOLDER}/{name}"  # rows from before the storage

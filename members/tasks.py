@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from members.error_workbook import write_error_workbook
 from members.importer import MemberImporter
-from members.jobs import error_workbook_path
+from members.jobs import ERROR_WORKBOOK_FOLDER
 from members.models import ImportJob, JobStatus
+from organizations import files
 from organizations.job_runs import Heartbeat, claim, not_claimed, owns
 from organizations.tabular.uploads import discard, retrieve
 
@@ -56,7 +57,7 @@ def run_member_import(job_id: int) -> str:
 
 def _import(job: ImportJob, upload, beat: Heartbeat) -> str:
     importer = MemberImporter(job.owner, progress=beat.progress)
-    with upload.path.open("rb") as handle:
+    with upload.open() as handle:
         result = importer.run(handle)
     if not owns(job, lock=True):
         raise _NotOurs  # rolls back what this run wrote
@@ -67,11 +68,11 @@ def _import(job: ImportJob, upload, beat: Heartbeat) -> str:
         return job.status
     errors = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
     if result.errors:
-        with upload.path.open("rb") as handle:
+        with upload.open() as handle:
             content = write_error_workbook(handle, result.errors, MemberImporter.fields)
-        path = error_workbook_path(job)
-        path.write_bytes(content)
-        job.error_workbook = path.name
+        job.error_workbook = files.save_bytes(
+            files.unique_name(ERROR_WORKBOOK_FOLDER, f"{job.pk}-errors", ".xlsx"), content
+        )
     _finish(job, JobStatus.FAILED, file_error=result.file_error, errors=errors)
     return job.status
 

@@ -10,17 +10,17 @@ holds only the export's key in EXPORTS and the user's filters: the worker
 builds the exporter for the job's owner, so the rows come from the owner's
 scope as it is when the job runs, never from anything the request computed.
 
-The file is written under job_dir() (outside MEDIA_ROOT: nothing serves it
-but the owner-only download view) and removed with its row by
-purge_expired(), which each export task runs before its own work (files are
-kept EXPORT_JOB_KEEP_HOURS, 24 by default, after their job finished).
+The file is stored in the storage under FOLDER (organizations.files: a folder,
+or a bucket shared by every host; nothing serves it but the owner-only download
+view, which streams it) and removed with its row by purge_expired(), which each
+export task runs before its own work (files are kept EXPORT_JOB_KEEP_HOURS, 24
+by default, after their job finished).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from organizations import files
 from organizations.jobs import JobQueueUnavailable, enqueue_on_commit
 from organizations.models import DownloadJob, DownloadStatus
 from organizations.permissions import Perm, require
@@ -58,14 +59,12 @@ def keep_for() -> dt.timedelta:
     return dt.timedelta(hours=float(getattr(settings, "EXPORT_JOB_KEEP_HOURS", DEFAULT_KEEP_HOURS)))
 
 
-def job_dir() -> Path:
-    folder = Path(getattr(settings, "EXPORT_JOB_DIR", None) or Path(settings.VAR_DIR) / "export-jobs")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+FOLDER = "export-jobs"
 
 
-def job_path(job: DownloadJob) -> Path | None:
-    return job_dir() / job.stored_name if job.stored_name else None
+def stored_file(job: DownloadJob) -> str:
+    """The job's file in the storage ("" before it has one)."""
+    return job.stored_name if "/" in job.stored_name else ""  # a bare name: a file from before the storage
 
 
 def exporter_class(key: str) -> type[Exporter] | None:
@@ -128,17 +127,13 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     gone = 0
     for queryset in (finished, lost):
         for job in queryset.only("pk", "stored_name"):
-            path = job_path(job)
-            if path is not None:
-                path.unlink(missing_ok=True)
+            files.delete(stored_file(job))
             job.delete()
             gone += 1
-    # Files no job row names any more: a run cut short by a dead worker (a redelivered
-    # job writes under a new name), or a row deleted by hand.
-    cutoff = (now - keep_for() - STALE_AFTER).timestamp()
-    for path in job_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    # Files no job row names any more: a run cut short by a dead worker between storing
+    # its file and marking the job (a redelivered job writes under a new name), or a row
+    # deleted by hand.
+    files.sweep(FOLDER, modified_before=now - keep_for() - STALE_AFTER)
     if gone:
         logger.info("export jobs: removed %s old job(s) and their files", gone)
     return gone

@@ -9,19 +9,20 @@ dead worker (organizations.job_runs): the run claims the job and a heartbeat
 thread keeps the row's heartbeat and progress fresh; a finished job, or one a
 live worker is running, is left alone; one whose worker died is queued again
 by the sweep (requeue_stalled_jobs, below) and writes its file again from the
-start (the file appears under its final name only when complete, and only the
-run holding the job may mark it done).
+start (the file is stored only once complete, under a new name each run, and
+only the run holding the job may mark it done). The file goes to the storage
+(organizations.files), so the web host that serves it need not be this one.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from celery import shared_task
 from django.utils import timezone
 
-from organizations.export_jobs import exporter_class, job_dir, purge_expired
+from organizations import files
+from organizations.export_jobs import FOLDER, exporter_class, purge_expired
 from organizations.job_runs import Heartbeat, claim, not_claimed, requeue_stalled
 from organizations.models import DownloadJob, DownloadStatus
 from organizations.permissions import Perm, has_perm
@@ -65,16 +66,14 @@ def _build(job: DownloadJob, cls, beat: Heartbeat) -> str:
     def progress(done: int) -> None:
         beat.progress(min(done, total))
 
-    stored_name = f"{job.pk}-{secrets.token_hex(8)}.{job.file_format}"
-    path = job_dir() / stored_name
-    partial = path.with_name(path.name + ".part")
-    with partial.open("wb") as handle:
+    def write(handle) -> None:
         if job.file_format == "csv":
             sheet = exporter.sheets()[0]
             write_csv(sheet.columns, sheet.rows, handle, progress=progress)
         else:
             write_xlsx(exporter.sheets(), handle, progress=progress)
-    partial.replace(path)
+
+    stored_name = files.save_written(files.unique_name(FOLDER, str(job.pk), f".{job.file_format}"), write)
     finished = DownloadJob.objects.filter(
         pk=job.pk, run_token=job.run_token, status=DownloadStatus.RUNNING
     ).update(
@@ -87,7 +86,7 @@ def _build(job: DownloadJob, cls, beat: Heartbeat) -> str:
         error="",
     )
     if not finished:  # given to another run meanwhile: that run's file stands
-        path.unlink(missing_ok=True)
+        files.delete(stored_name)
         return "given to another run"
     exporter.record_export(job.file_format)
     return DownloadStatus.DONE

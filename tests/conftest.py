@@ -113,6 +113,7 @@ def celery_worker_process(transactional_db):
     env["CELERY_RESULT_BACKEND"] = broker
     env.setdefault("SECRET_KEY", settings.SECRET_KEY)
     env["PERSONAL_DATA_KEY"] = settings.PERSONAL_DATA_KEY
+    env["MEDIA_ROOT"] = storage_root()
     # Queues are named per test run so a stray worker elsewhere takes nothing.
     queues = "default,imports,rollups,exports"
     worker = subprocess.Popen(
@@ -151,6 +152,29 @@ def celery_worker_process(transactional_db):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def _uses_worker_process(request) -> bool:
+    return "celery_worker_process" in request.fixturenames or request.node.get_closest_marker("worker")
+
+
+@pytest.fixture(autouse=True)
+def _file_storage(request, settings, tmp_path):
+    """Files go to an in-memory storage: any code that reached for a local path instead of the
+    storage API (organizations/files.py) would fail here. A test with a real worker process
+    shares a folder of its own with it (MEDIA_ROOT in the worker's environment)."""
+    if _uses_worker_process(request):
+        root = tmp_path / "storage"
+        backend = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}}
+    else:
+        backend = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": backend}
+    yield
+
+
+def storage_root() -> str:
+    """The folder a worker process of this test stores its files in (the test's own)."""
+    return str(settings.STORAGES["default"]["OPTIONS"]["location"])
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from unionapp.env import env_bool, env_int, env_list, env_str, load_or_create_secret_key
 
@@ -129,8 +130,23 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Every file the app keeps (import uploads, error workbooks, export-job files, special
+# reports, case photos) goes through the default storage (organizations/files.py), never a
+# local path, so web hosts and workers on different machines share it: FILE_STORAGE=filesystem
+# (MEDIA_ROOT: one machine, or a shared NFS mount) or s3 (any S3-compatible bucket, private;
+# needs `pip install django-storages[s3]`, docs/deploy.md). Files are streamed by the views
+# after their checks, never served from the storage's own URLs.
+FILE_STORAGE = env_str("FILE_STORAGE", "filesystem")
+if FILE_STORAGE == "filesystem":
+    _FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+elif FILE_STORAGE == "s3":
+    from unionapp.storage_s3 import s3_storage
+
+    _FILES = s3_storage()
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE={FILE_STORAGE!r}: use filesystem or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

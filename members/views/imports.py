@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.error_workbook import write_error_workbook
 from members.importer import MemberImporter
-from members.jobs import JOB_THRESHOLD, error_workbook_path, job_progress
+from members.jobs import JOB_THRESHOLD, error_workbook_name, job_progress
 from members.models import ImportJob
 from members.tasks import run_member_import
+from organizations import files
 from organizations.jobs import JobQueueUnavailable, enqueue_on_commit
 from organizations.permissions import Perm, require
 from organizations.tabular.exporter import content_disposition
@@ -90,7 +91,7 @@ class MemberImportViews(ImportViews):
         """The shared preview, plus the error workbook's link."""
         importer = self.importer(request)
         stashed = retrieve(token, user=request.user, importer_name=importer.name)
-        with stashed.path.open("rb") as handle:
+        with stashed.open() as handle:
             result = importer.run(handle, dry_run=True)
         context = self.context(
             request,
@@ -136,11 +137,11 @@ def preview_errors(request: HttpRequest, token: str) -> HttpResponse:
     require(request.user, Perm.IMPORT)
     importer = MemberImporter(request.user)
     stashed = retrieve(token, user=request.user, importer_name=importer.name)
-    with stashed.path.open("rb") as handle:
+    with stashed.open() as handle:
         result = importer.run(handle, dry_run=True)
     if not result.errors:
         raise Http404
-    with stashed.path.open("rb") as handle:
+    with stashed.open() as handle:
         content = write_error_workbook(handle, result.errors, MemberImporter.fields)
     return _workbook_response(content)
 
@@ -176,11 +177,11 @@ def member_import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     if not job.error_workbook:
         raise Http404
-    path = error_workbook_path(job)
-    if not path.is_file():
-        raise Http404
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename="会员名册-错误标注.xlsx", content_type=XLSX_CONTENT_TYPE
+    return files.stream(
+        error_workbook_name(job),
+        filename="会员名册-错误标注.xlsx",
+        fallback="members-errors.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

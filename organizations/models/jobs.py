@@ -38,8 +38,8 @@ class DownloadJob(JobRun):
 
     The row names the export by its registry key (export_jobs.EXPORTS) and the
     user's filters, never a queryset: the worker derives the rows from the
-    owner's scope as it is when the job runs. The file lives on disk
-    (export_jobs.job_dir()) until it is cleaned up.
+    owner's scope as it is when the job runs. The file lives in the
+    storage (organizations.files, under export_jobs.FOLDER) until it is cleaned up.
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -53,7 +53,7 @@ class DownloadJob(JobRun):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     filename = models.CharField(max_length=200, blank=True)  # the name the browser saves
-    stored_name = models.CharField(max_length=100, blank=True)  # the file in export_jobs.job_dir()
+    stored_name = models.CharField(max_length=100, blank=True)  # the file's name in the storage
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,52 +1,53 @@
-"""Uploaded import files kept between the preview and the confirmation.
+"""Uploaded import files kept between the preview and the confirmation (or the job).
 
 The browser import is two requests: the preview validates the file and saves
-nothing, the confirmation validates it again and saves. In between the file
-waits in MEDIA_ROOT/imports/<token> with a small JSON note saying who uploaded
-it and for which import; only that user, for that import, can open it again
-(anyone else gets 404, as if it did not exist). Files older than a day are
-removed whenever a new one arrives.
+nothing, the confirmation validates it again and saves; a large member file is
+read by a worker, which may run on another machine. In between the file waits
+in the storage (organizations.files) as imports/<token>, with a small JSON note
+imports/<token>.json saying who uploaded it and for which import; only that
+user, for that import, can open it again (anyone else gets 404, as if it did
+not exist). Files older than a day are removed whenever a new one arrives.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from typing import IO
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
+from django.utils import timezone
 
-MAX_AGE_SECONDS = 24 * 3600
+from organizations import files
+
+FOLDER = "imports"
+MAX_AGE = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class StashedUpload:
     token: str
-    path: Path
-    filename: str
+    name: str  # in the storage
+    filename: str  # as the clerk's computer named it
+
+    def open(self) -> IO[bytes]:
+        return files.open_file(self.name)
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _name(token: str) -> str:
+    return f"{FOLDER}/{token}"
 
 
 def stash(upload: UploadedFile, *, user, importer_name: str) -> StashedUpload:
-    folder = _folder()
-    _sweep(folder)
+    files.sweep(FOLDER, modified_before=timezone.now() - MAX_AGE)
     token = uuid.uuid4().hex
-    path = folder / token
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    note = {"user": user.pk, "importer": importer_name, "filename": upload.name or ""}
-    (folder / f"{token}.json").write_text(json.dumps(note), encoding="utf-8")
-    return StashedUpload(token, path, note["filename"])
+    name = files.save_upload(_name(token), upload)
+    note = {"user": user.pk, "importer": importer_name, "filename": upload.name or "", "name": name}
+    files.save_bytes(f"{_name(token)}.json", json.dumps(note).encode())
+    return StashedUpload(token, name, note["filename"])
 
 
 def retrieve(token: str, *, user, importer_name: str) -> StashedUpload:
@@ -55,27 +56,17 @@ def retrieve(token: str, *, user, importer_name: str) -> StashedUpload:
         token = uuid.UUID(str(token)).hex
     except ValueError:
         raise Http404 from None
-    folder = _folder()
-    path = folder / token
     try:
-        note = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with files.open_file(f"{_name(token)}.json") as handle:
+            note = json.loads(handle.read().decode("utf-8"))
+    except ValueError:
         raise Http404 from None
-    if note.get("user") != user.pk or note.get("importer") != importer_name or not path.is_file():
+    name = note.get("name", _name(token))
+    if note.get("user") != user.pk or note.get("importer") != importer_name or not files.exists(name):
         raise Http404
-    return StashedUpload(token, path, note.get("filename", ""))
+    return StashedUpload(token, name, note.get("filename", ""))
 
 
 def discard(upload: StashedUpload) -> None:
-    upload.path.unlink(missing_ok=True)
-    upload.path.with_name(f"{upload.token}.json").unlink(missing_ok=True)
-
-
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for old in folder.iterdir():
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue  # another request removed it first
+    files.delete(upload.name)
+    files.delete(f"{_name(upload.token)}.json")

@@ -6,16 +6,17 @@ Every job is its owner's alone: anyone else asking for it gets 404.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from organizations.export_jobs import job_path
+from organizations import files
+from organizations.export_jobs import stored_file
 from organizations.job_runs import interruption_notice
 from organizations.models import DownloadJob, DownloadStatus
 from organizations.permissions import Perm, require
-from organizations.tabular.exporter import CSV_CONTENT_TYPE, content_disposition
+from organizations.tabular.exporter import CSV_CONTENT_TYPE
 from organizations.tabular.writing import XLSX_CONTENT_TYPE
 
 LIST_LIMIT = 30
@@ -63,12 +64,12 @@ def download_job_status(request: HttpRequest, pk: int) -> JsonResponse:
 def download_job_file(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     require(request.user, Perm.EXPORT)  # a right withdrawn since the job ran
-    path = job_path(job)
-    if job.status != DownloadStatus.DONE or path is None or not path.exists():
+    name = stored_file(job)
+    if job.status != DownloadStatus.DONE or not name:
         raise Http404
-    content_type = CSV_CONTENT_TYPE if job.file_format == "csv" else XLSX_CONTENT_TYPE
-    response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(
-        job.filename, f"{job.export}-{job.created_at:%Y%m%d}.{job.file_format}"
+    return files.stream(
+        name,
+        filename=job.filename,
+        fallback=f"{job.export}-{job.created_at:%Y%m%d}.{job.file_format}",
+        content_type=CSV_CONTENT_TYPE if job.file_format == "csv" else XLSX_CONTENT_TYPE,
     )
-    return response

@@ -143,7 +143,7 @@ def _template(views: ImportViews, request: HttpRequest) -> HttpResponse:
 def _preview(views: ImportViews, request: HttpRequest, token: str) -> HttpResponse:
     importer = views.importer(request)
     stashed = retrieve(token, user=request.user, importer_name=importer.name)
-    with stashed.path.open("rb") as handle:
+    with stashed.open() as handle:
         result = importer.run(handle, dry_run=True)
     return _render_result(views, request, importer, stashed, result)
 
@@ -151,7 +151,7 @@ def _preview(views: ImportViews, request: HttpRequest, token: str) -> HttpRespon
 def _confirm(views: ImportViews, request: HttpRequest, token: str) -> HttpResponse:
     importer = views.importer(request)
     stashed = retrieve(token, user=request.user, importer_name=importer.name)
-    with stashed.path.open("rb") as handle:
+    with stashed.open() as handle:
         result = importer.run(handle)
     if not result.ok:
         # Something changed since the preview (another clerk saved the same codes): show why.

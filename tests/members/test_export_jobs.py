@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from organizations.export_jobs import job_path
+from organizations import files
 from organizations.models import AuditAction, AuditEntry, DownloadJob, DownloadStatus
 from tests.members.helpers import workplace
 from tests.members.test_pages import enrol
@@ -17,9 +17,8 @@ EXPORT = reverse("members:member_export")
 
 
 @pytest.fixture
-def roster(county, other_county, hq, settings, tmp_path):
+def roster(county, other_county, hq, settings):
     settings.EXPORT_JOB_THRESHOLD = 1
-    settings.EXPORT_JOB_DIR = tmp_path
     mine = workplace()
     theirs = workplace(area_id="540103")
     return {
@@ -44,7 +43,7 @@ def run_job(client, django_capture_on_commit_callbacks, query=None):
             min_row=2, values_only=True
         )
     )
-    job_path(job).unlink()
+    files.delete(job.stored_name)
     return job, rows
 
 

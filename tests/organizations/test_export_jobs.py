@@ -10,20 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from organizations.export_jobs import job_path, purge_expired
+from organizations import files
+from organizations.export_jobs import FOLDER, purge_expired
 from organizations.models import AuditAction, AuditEntry, DownloadJob, DownloadStatus
 from organizations.tasks import build_export
 from tests.factories import EnterpriseFactory, UnionFactory
 from tests.security.test_jobs import broker_down  # noqa: F401 (fixture)
 
 EXPORT = reverse("directory:enterprise_export")
-
-
-@pytest.fixture(autouse=True)
-def _own_export_folder(request, settings, tmp_path):
-    """Files in a folder of the test's own (a real worker, in its own process, uses VAR_DIR's)."""
-    if "celery_worker_process" not in request.fixturenames:
-        settings.EXPORT_JOB_DIR = tmp_path
 
 
 @pytest.fixture
@@ -83,7 +77,7 @@ def test_a_large_export_says_its_size_and_queues_only_on_post(
     assert "filename*=UTF-8''" in download["Content-Disposition"]
     assert sorted(names_in(file_of(download))) == ["城关一厂", "城关三厂", "城关二厂"]
     assert AuditEntry.objects.filter(user=county, action=AuditAction.EXPORT).count() == 1
-    job_path(job).unlink()
+    files.delete(job.stored_name)
 
 
 @pytest.mark.django_db
@@ -128,7 +122,7 @@ def test_a_job_is_its_owners_alone(county, other_county, prefecture, hq, client_
     owner = client_for(county)
     assert all(owner.get(url).status_code == 200 for url in urls)
     assert urls[0] in owner.get(reverse("directory:download_jobs")).text
-    job_path(job).unlink()
+    files.delete(job.stored_name)
 
 
 @pytest.mark.django_db
@@ -152,16 +146,16 @@ def test_old_files_are_cleaned_up_by_the_next_job(county, low_threshold):
     old = DownloadJob.objects.create(owner=county, export="enterprises", title="企业名录")
     build_export(old.pk)
     old.refresh_from_db()
-    path = job_path(old)
-    assert path.exists()
+    name = old.stored_name
+    assert name.startswith(f"{FOLDER}/") and files.exists(name)
     DownloadJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
     fresh = DownloadJob.objects.create(owner=county, export="enterprises", title="企业名录")
     build_export(fresh.pk)  # each export job first removes what has expired
-    assert not path.exists() and not DownloadJob.objects.filter(pk=old.pk).exists()
+    assert not files.exists(name) and not DownloadJob.objects.filter(pk=old.pk).exists()
     fresh.refresh_from_db()
-    assert job_path(fresh).exists()
+    assert files.exists(fresh.stored_name)
     assert purge_expired(timezone.now() + dt.timedelta(hours=25)) == 1
-    assert not job_path(fresh).exists()
+    assert not files.exists(fresh.stored_name)
 
 
 @pytest.mark.worker
@@ -198,7 +192,7 @@ def test_a_large_export_runs_on_a_real_worker_and_holds_exactly_the_users_scope(
     sheet = load_workbook(io.BytesIO(content))["企业名录"]
     assert sheet.freeze_panes == "A2"
     job.refresh_from_db()
-    job_path(job).unlink()
+    files.delete(job.stored_name)
 
 
 @pytest.mark.django_db
@@ -219,15 +213,12 @@ def test_a_large_csv_export_is_a_csv_file(
         "城关二厂",
     ]
     job.refresh_from_db()
-    job_path(job).unlink()
+    files.delete(job.stored_name)
 
 
 @pytest.mark.django_db
 def test_a_file_left_by_a_dead_worker_is_swept(county):
-    from organizations.export_jobs import job_dir
-
-    stray = job_dir() / "999999-deadbeef.xlsx.part"
-    stray.write_bytes(b"half a workbook")
-    assert purge_expired() == 0 and stray.exists()  # young: it may be a job being written
+    stray = files.save_bytes(f"{FOLDER}/999999-deadbeef.xlsx", b"a workbook no job names")
+    assert purge_expired() == 0 and files.exists(stray)  # young: its job may be finishing
     assert purge_expired(timezone.now() + dt.timedelta(days=4)) == 0
-    assert not stray.exists()
+    assert not files.exists(stray)

@@ -42,9 +42,8 @@ def test_a_claim_starts_a_run_and_refuses_a_finished_job_or_a_live_run(county):
 
 
 def test_the_sweep_queues_again_a_job_whose_heartbeat_stopped_and_it_completes(
-    county, settings, tmp_path, django_capture_on_commit_callbacks
+    county, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_JOB_DIR = tmp_path
     EnterpriseFactory(name="城关建设集团有限公司", area_id="540102")
     lost = download_job(county, status=DownloadStatus.RUNNING, heartbeat_at=silent_for(600), run_token="dead")
     alive = download_job(

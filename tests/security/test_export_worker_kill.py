@@ -16,6 +16,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from organizations import files
+from organizations.export_jobs import FOLDER
 from organizations.models import DownloadJob, DownloadStatus
 from organizations.tasks import build_export
 from reports.models import ExportJob, ExportStatus
@@ -44,8 +46,7 @@ def running(model, pk) -> bool:
 def test_killed_export_workers_leave_jobs_that_the_sweep_queues_again(
     transactional_db, county, hq, client_for, settings, tmp_path
 ):
-    settings.EXPORT_JOB_DIR = tmp_path / "export-jobs"
-    env = {**FAST, "VAR_DIR": str(tmp_path)}  # the workers' export folder is VAR_DIR/export-jobs
+    env = {**FAST, "VAR_DIR": str(tmp_path)}
     EnterpriseFactory(name="城关建设集团有限公司", area_id="540102")
     UnionFactory(name="城关建设集团有限公司工会", area_id="540102")
     drive = make_drive()
@@ -103,4 +104,4 @@ def test_killed_export_workers_leave_jobs_that_the_sweep_queues_again(
     response = client_for(county).get(reverse("directory:download_job_file", args=[download.pk]))
     assert response.status_code == 200
     # One file: the killed run never finished its own.
-    assert [p.name for p in settings.EXPORT_JOB_DIR.iterdir()] == [download.stored_name]
+    assert list(files.listed(FOLDER)) == [download.stored_name]

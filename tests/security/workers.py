@@ -18,7 +18,7 @@ import time
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, storage_root
 
 VISIBILITY_TIMEOUT = 3  # seconds before an unacknowledged task is given to another worker
 
@@ -39,6 +39,7 @@ def worker_env() -> dict[str, str]:
         CELERY_RESULT_BACKEND=broker,
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
         PERSONAL_DATA_KEY=settings.PERSONAL_DATA_KEY,
+        MEDIA_ROOT=storage_root(),
     )
     env.setdefault("SECRET_KEY", settings.SECRET_KEY)
     return env
